@@ -1,0 +1,3 @@
+from invoicer.cli import run
+
+run()

@@ -1,0 +1,207 @@
+"""Settings, read once at the edge into frozen dataclasses and passed down to the stages.
+
+Sources, later ones winning: built-in defaults → a TOML file → ``INVOICER_*`` environment variables.
+
+The TOML file is ``$INVOICER_CONFIG`` if set, else ``./invoicer.toml`` if it exists. Its tables are
+the sections below (``[ingest]``, ``[ocr]``, ...). Every setting also has an environment variable
+``INVOICER_<SECTION>_<NAME>`` in upper case, e.g. ``INVOICER_INGEST_DPI=200`` or
+``INVOICER_DATABASE_URL=postgresql+psycopg://...``. Stages never read the environment themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from invoicer.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """How files become documents, and the safety limits that apply."""
+
+    dpi: int = 300  # rasterization resolution for pages that need OCR
+    default_image_dpi: int = 300  # assumed for images whose metadata has no usable resolution
+    max_file_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 200
+    max_pixels: int = 120_000_000  # per image / rendered page (decompression-bomb guard)
+    min_dpi: int = 100  # a huge PDF page is rendered at lower dpi, but not below this
+    timeout_s: float = 300.0  # per document, all stages
+    text_layer: str = "auto"  # auto: judge each page; always: trust any text; never: always OCR
+    text_layer_min_quality: float = 0.75
+    text_layer_min_chars: int = 8
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """Which OCR engine reads pages without a usable text layer."""
+
+    engine: str = "auto"  # auto | tesseract | none | fake | (trocr, when installed)
+    model: str | None = None  # local checkpoint dir or hub id for model-based engines
+    languages: str = "eng+deu+fra+nld+spa"  # tesseract language codes (missing ones are skipped)
+
+
+@dataclass(frozen=True)
+class TaggerSettings:
+    """Which field tagger turns words into fields."""
+
+    backend: str = "auto"  # auto | none | fake | (layoutlm, when installed)
+    model: str | None = None
+
+
+@dataclass(frozen=True)
+class ValidateSettings:
+    """What an extraction needs to be auto-approved."""
+
+    required_fields: tuple[str, ...] = ("vendor_name", "invoice_date", "total", "currency")
+    min_confidence: float = 0.9
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = "sqlite:///invoicer.db"
+
+
+@dataclass(frozen=True)
+class InboxSettings:
+    path: str = "inbox"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All of invoicer's settings."""
+
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+    tagger: TaggerSettings = field(default_factory=TaggerSettings)
+    validate: ValidateSettings = field(default_factory=ValidateSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    inbox: InboxSettings = field(default_factory=InboxSettings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+_SECTIONS: dict[str, type] = {f.name: f.default_factory for f in dataclasses.fields(Settings)}  # type: ignore[misc]
+
+
+def _convert(section: str, name: str, typ: Any, raw: Any) -> Any:
+    where = f"{section}.{name}"
+    try:
+        if typ is bool or typ == "bool":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        if typ is int:
+            if isinstance(raw, bool):
+                raise ValueError(raw)
+            return int(raw)
+        if typ is float:
+            return float(raw)
+        if typ == tuple[str, ...]:
+            if isinstance(raw, str):
+                return tuple(x.strip() for x in raw.split(",") if x.strip())
+            return tuple(str(x) for x in raw)
+        if typ == (str | None):
+            return None if raw in (None, "") else str(raw)
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"invalid value {raw!r} for setting {where}") from exc
+
+
+def _build_section(section: str, values: Mapping[str, Any]) -> Any:
+    cls = _SECTIONS[section]
+    hints = get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = set(values) - known
+    if unknown:
+        raise ConfigError(
+            f"unknown setting(s) {', '.join(sorted(f'{section}.{u}' for u in unknown))}; "
+            f"valid in [{section}]: {', '.join(sorted(known))}"
+        )
+    return cls(**{k: _convert(section, k, hints[k], v) for k, v in values.items()})
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None,
+    config_file: str | Path | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Settings:
+    """Read settings once: defaults, then the TOML file, then ``INVOICER_*`` variables, then ``overrides``.
+
+    ``env`` defaults to ``os.environ``; ``config_file`` to ``$INVOICER_CONFIG`` or ``./invoicer.toml``.
+    """
+    env = os.environ if env is None else env
+    values: dict[str, dict[str, Any]] = {s: {} for s in _SECTIONS}
+
+    path: Path | None
+    if config_file is not None:
+        path = Path(config_file)
+        if not path.is_file():
+            raise ConfigError(f"config file {path} does not exist")
+    elif env.get("INVOICER_CONFIG"):
+        path = Path(env["INVOICER_CONFIG"])
+        if not path.is_file():
+            raise ConfigError(f"INVOICER_CONFIG points to {path}, which does not exist")
+    else:
+        path = Path("invoicer.toml") if Path("invoicer.toml").is_file() else None
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text("utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+        for section, table in data.items():
+            if section not in _SECTIONS or not isinstance(table, dict):
+                raise ConfigError(
+                    f"unknown section [{section}] in {path}; valid: {', '.join(sorted(_SECTIONS))}"
+                )
+            values[section].update(table)
+
+    for key, raw in env.items():
+        if not key.startswith("INVOICER_") or key == "INVOICER_CONFIG":
+            continue
+        rest = key[len("INVOICER_") :].lower()
+        for section in _SECTIONS:
+            if rest.startswith(section + "_"):
+                values[section][rest[len(section) + 1 :]] = raw
+                break
+        # other INVOICER_* variables (e.g. INVOICER_HOME) belong to tools outside the settings
+
+    for section, table in (overrides or {}).items():
+        if section not in _SECTIONS:
+            raise ConfigError(f"unknown settings section {section!r}")
+        values[section].update(table)
+
+    settings = Settings(**{s: _build_section(s, v) for s, v in values.items()})
+    _check(settings)
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    ing = settings.ingest
+    if not 50 <= ing.dpi <= 1200:
+        raise ConfigError(f"ingest.dpi must be between 50 and 1200, got {ing.dpi}")
+    if ing.text_layer not in {"auto", "always", "never"}:
+        raise ConfigError(f"ingest.text_layer must be auto, always or never, got {ing.text_layer!r}")
+    for name in ("max_file_bytes", "max_pages", "max_pixels", "timeout_s"):
+        if getattr(ing, name) <= 0:
+            raise ConfigError(f"ingest.{name} must be positive")
+    if not 0.0 <= ing.text_layer_min_quality <= 1.0:
+        raise ConfigError("ingest.text_layer_min_quality must be between 0 and 1")
+    from invoicer.document import FIELD_NAMES
+
+    bad = [f for f in settings.validate.required_fields if f not in FIELD_NAMES]
+    if bad:
+        raise ConfigError(
+            f"validate.required_fields has unknown field(s) {', '.join(bad)}; valid: {', '.join(FIELD_NAMES)}"
+        )
