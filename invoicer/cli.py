@@ -175,6 +175,33 @@ def version() -> None:
     typer.echo(__version__)
 
 
+# Stage packages contribute their own commands: each module below, when present, has
+# ``register(app: typer.Typer) -> None``. Keeps this file a thin shell.
+COMMAND_MODULES: tuple[str, ...] = (
+    "invoicer.synth.cli",  # synth, draw-labels, gallery
+    "invoicer.datasets.cli",  # dataset tools (SROIE, yardstick)
+    "invoicer.training.cli",  # train ocr / train tagger
+    "invoicer.store.cli",  # db upgrade, run, export, review, vendors
+    "invoicer.service.cli",  # watch, worker, status
+)
+
+
+def _register_commands() -> None:
+    import importlib
+
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            # that part of invoicer is not there (yet), or its optional dependencies are not installed
+            logging.getLogger(__name__).debug("commands of %s unavailable: %s", module_name, exc)
+            continue
+        module.register(app)
+
+
+_register_commands()
+
+
 def run() -> None:  # console-script entry point
     app()
 
