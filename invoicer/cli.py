@@ -35,10 +35,14 @@ def _settings() -> Settings:
 
 @app.callback()
 def main(
-    config: Annotated[Path | None, typer.Option("--config", help="TOML settings file (else $INVOICER_CONFIG or ./invoicer.toml)")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML settings file (else $INVOICER_CONFIG or ./invoicer.toml)")
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
 ) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         _state["settings"] = load_settings(config_file=config)
     except InvoicerError as exc:
@@ -71,7 +75,9 @@ def _out_name(path: Path, used: set[str]) -> str:
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="PDF/PNG/JPEG/TIFF files or folders (searched recursively).")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for <stem>.json files (default: current folder).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder for <stem>.json files (default: current folder).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print each extraction as one JSON line on stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
 ) -> None:
@@ -102,15 +108,18 @@ def extract(
         console.print(f"[red]invoicer:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from exc
     show_progress = len(files) > 1 and console.is_terminal and not quiet
-    with pipeline, Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not show_progress,
-        transient=True,
-    ) as progress:
+    with (
+        pipeline,
+        Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not show_progress,
+            transient=True,
+        ) as progress,
+    ):
         task = progress.add_task("extracting", total=len(files))
         for path in files:
             progress.update(task, description=path.name[:40])
@@ -143,8 +152,9 @@ def extract(
 def _report(console: object, path: Path, extraction: Extraction) -> None:
     found = ", ".join(f"{f.name}={f.value}" for f in extraction.fields) or "no fields"
     sources = "/".join(sorted({p.source.value for p in extraction.document.pages}))
+    pages = extraction.document.page_count
     console.print(  # type: ignore[attr-defined]
-        f"[green]✓[/green] {path}: {extraction.document.page_count} page(s) via {sources}; {found}; {extraction.status.value}",
+        f"[green]✓[/green] {path}: {pages} page(s) via {sources}; {found}; {extraction.status.value}",
         highlight=False,
     )
 

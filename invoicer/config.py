@@ -31,6 +31,7 @@ class IngestSettings:
     max_pages: int = 200
     max_pixels: int = 120_000_000  # per image / rendered page (decompression-bomb guard)
     min_dpi: int = 100  # a huge PDF page is rendered at lower dpi, but not below this
+    renderer: str = "pdf2image"  # pdf2image (poppler) | pdfium (in-process, faster on vector pages)
     timeout_s: float = 300.0  # per document, all stages
     text_layer: str = "auto"  # auto: judge each page; always: trust any text; never: always OCR
     text_layer_min_quality: float = 0.75
@@ -162,9 +163,7 @@ def load_settings(
             raise ConfigError(f"cannot read config file {path}: {exc}") from exc
         for section, table in data.items():
             if section not in _SECTIONS or not isinstance(table, dict):
-                raise ConfigError(
-                    f"unknown section [{section}] in {path}; valid: {', '.join(sorted(_SECTIONS))}"
-                )
+                raise ConfigError(f"unknown section [{section}] in {path}; valid: {', '.join(sorted(_SECTIONS))}")
             values[section].update(table)
 
     for key, raw in env.items():
@@ -191,6 +190,8 @@ def _check(settings: Settings) -> None:
     ing = settings.ingest
     if not 50 <= ing.dpi <= 1200:
         raise ConfigError(f"ingest.dpi must be between 50 and 1200, got {ing.dpi}")
+    if ing.renderer not in {"pdf2image", "pdfium"}:
+        raise ConfigError(f"ingest.renderer must be pdf2image or pdfium, got {ing.renderer!r}")
     if ing.text_layer not in {"auto", "always", "never"}:
         raise ConfigError(f"ingest.text_layer must be auto, always or never, got {ing.text_layer!r}")
     for name in ("max_file_bytes", "max_pages", "max_pixels", "timeout_s"):

@@ -48,6 +48,7 @@ FIELD_NAMES: tuple[str, ...] = (
     "total",
     "iban",
 )
+_FIELD_ORDER = {name: i for i, name in enumerate(FIELD_NAMES)}
 DATE_FIELDS = frozenset({"invoice_date", "due_date"})
 MONEY_FIELDS = frozenset({"subtotal", "tax_total", "total"})
 #: The line-item columns of the contract.
@@ -436,6 +437,10 @@ class Extraction:
         names = [f.name for f in self.fields]
         if len(names) != len(set(names)):
             raise ValueError(f"duplicate fields in extraction: {names}")
+        # canonical (contract) order, so equal content compares equal
+        ordered = tuple(sorted(self.fields, key=lambda f: _FIELD_ORDER[f.name]))
+        if ordered != self.fields:
+            object.__setattr__(self, "fields", ordered)
 
     def field(self, name: str) -> Field | None:
         """The field called ``name``, or None when it was not found."""
@@ -449,9 +454,8 @@ class Extraction:
         return f.value if f else None
 
     def with_fields(self, fields: Iterable[Field]) -> Extraction:
-        """Return a copy whose fields are ``fields`` in contract order."""
-        order = {n: i for i, n in enumerate(FIELD_NAMES)}
-        return replace(self, fields=tuple(sorted(fields, key=lambda f: order[f.name])))
+        """Return a copy whose fields are ``fields`` (kept in contract order)."""
+        return replace(self, fields=tuple(fields))
 
     def with_note(self, note: str) -> Extraction:
         return replace(self, notes=(*self.notes, note))

@@ -19,10 +19,15 @@ known, and a ``hint`` telling the user what to do about it::
     │       ├── TooManyPagesError      pages over ``ingest.max_pages``
     │       ├── ImageTooLargeError     pixels over ``ingest.max_pixels`` (decompression bombs)
     │       └── ProcessingTimeoutError the document took longer than ``ingest.timeout_s``
+    ├── NormalizationError             a printed value (date, amount, currency) cannot be read
+    │   └── AmbiguousValueError        it reads two ways and nothing on the document decides which
     ├── ModelError                     a model could not be found or loaded
     ├── OcrError                       the OCR engine failed on a page
     ├── TaggingError                   the field tagger failed
-    └── StorageError                   the database could not be written
+    ├── StorageError                   the database could not be written, or is not set up
+    ├── ReviewError                    a review action is not possible (unknown document, bad value, wrong status)
+    ├── ExportError                    an export cannot be written (data a format needs is missing, bad options)
+    └── DatasetError                   a training / benchmark data set or label file is missing or malformed
 
 Catch :class:`InvoicerError` to handle everything invoicer reports; anything else escaping is a bug.
 """
@@ -99,9 +104,7 @@ class UnknownBackendError(ConfigError):
         self.kind = kind
         self.name = name
         self.valid = tuple(sorted(valid))
-        super().__init__(
-            f"unknown {kind} backend {name!r}; valid names: {', '.join(self.valid) or '(none)'}"
-        )
+        super().__init__(f"unknown {kind} backend {name!r}; valid names: {', '.join(self.valid) or '(none)'}")
 
 
 class IngestError(InvoicerError):
@@ -207,3 +210,54 @@ class StorageError(InvoicerError):
     """Results could not be stored."""
 
     code = "storage_error"
+
+
+class ReviewError(InvoicerError):
+    """A review action cannot be done: unknown document, an invalid value, or a status that forbids it."""
+
+    code = "review_error"
+
+
+class ExportError(InvoicerError):
+    """An export cannot be written: the data a format needs is missing, or the options are invalid."""
+
+    code = "export_error"
+
+
+class DatasetError(InvoicerError):
+    """A training or benchmark data set (SROIE, the yardstick labels, a recorded split) is missing or malformed."""
+
+    code = "dataset_error"
+
+
+class NormalizationError(InvoicerError):
+    """A printed value (date, amount, currency) cannot be turned into its normalized form."""
+
+    code = "normalization_error"
+    default_hint = "check the value on the document and enter it by hand if needed"
+
+    def __init__(
+        self, message: str, *, raw: str | None = None, field: str | None = None, hint: str | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.raw = raw
+        self.field = field
+
+
+class AmbiguousValueError(NormalizationError):
+    """A printed value has several readings (01/02/2024, 1.234) and nothing on the document decides which."""
+
+    code = "ambiguous_value"
+    default_hint = "a person must decide which reading is meant"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        candidates: tuple[str, ...],
+        raw: str | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, raw=raw, field=field, hint=hint)
+        self.candidates = candidates

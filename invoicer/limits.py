@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from invoicer.errors import ProcessingTimeoutError
 
@@ -10,7 +11,7 @@ from invoicer.errors import ProcessingTimeoutError
 class Deadline:
     """Raises :class:`ProcessingTimeoutError` from :meth:`check` once ``seconds`` have passed."""
 
-    def __init__(self, seconds: float | None, clock: type[time.monotonic] | None = None) -> None:  # type: ignore[valid-type]
+    def __init__(self, seconds: float | None, clock: Callable[[], float] | None = None) -> None:
         self._clock = clock or time.monotonic
         self.seconds = seconds
         self.started = self._clock()
@@ -26,6 +27,4 @@ class Deadline:
     def check(self, what: str = "", page: int | None = None) -> None:
         if self.seconds is not None and self.elapsed > self.seconds:
             detail = f" during {what}" if what else ""
-            raise ProcessingTimeoutError(
-                f"processing took longer than {self.seconds:g} s{detail}", page=page
-            )
+            raise ProcessingTimeoutError(f"processing took longer than {self.seconds:g} s{detail}", page=page)

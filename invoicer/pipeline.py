@@ -65,7 +65,7 @@ class Pipeline:
         ``tagger=FakeTagger(...)``, ``store=...`` (a name).
         """
         settings = settings or load_settings()
-        engine = overrides.get("ocr_engine") or engine_from_settings(settings.ocr.engine, settings.ocr.languages)
+        engine: Any = overrides.get("ocr_engine") or engine_from_settings(settings.ocr.engine, settings.ocr.languages)
         tagger = overrides.get("tagger") or tagger_from_settings(settings.tagger.backend, settings.tagger.model)
         stages: list[Stage] = [
             OcrStage(engine),
@@ -157,5 +157,7 @@ def failed_extraction(
             sha, size = sha256_of(data), len(data)
     except OSError:
         pass
-    document = Document(sha256=sha, source_name=p.name, media_type="application/octet-stream", size_bytes=size, source_path=str(path))
+    document = Document(
+        sha256=sha, source_name=p.name, media_type="application/octet-stream", size_bytes=size, source_path=str(path)
+    )
     return Extraction(document, status=ExtractionStatus.FAILED, error=ProcessingError(code, message, hint, page))

@@ -26,7 +26,8 @@ def image_dpi(image: Image.Image, default: int) -> float:
         x = float(dpi[0]) if dpi else 0.0
     except (TypeError, ValueError, IndexError):
         x = 0.0
-    return x if _MIN_TRUSTED_DPI <= x <= _MAX_TRUSTED_DPI else float(default)
+    # PNG stores pixels per metre, so 150 dpi comes back as 149.9988: round to 0.1 dpi
+    return round(x, 1) if _MIN_TRUSTED_DPI <= x <= _MAX_TRUSTED_DPI else float(default)
 
 
 def read_image(data: bytes, settings: IngestSettings, deadline: Deadline) -> tuple[Page, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 from invoicer.document import Line, Word
@@ -38,7 +39,7 @@ def group_lines(words: Iterable[Word], *, gap_factor: float = 2.5) -> tuple[Line
         row.sort(key=lambda w: w.bbox[0])
         height = max(w.bbox[3] - w.bbox[1] for w in row)
         current: list[Word] = [row[0]]
-        for prev, w in zip(row, row[1:], strict=False):
+        for prev, w in itertools.pairwise(row):
             if w.bbox[0] - prev.bbox[2] > gap_factor * height:
                 lines.append(_line(current))
                 current = []

@@ -68,13 +68,11 @@ def _words_from_plumber(page: Any) -> list[Word]:
         text = w["text"].strip()
         if not text:
             continue
-        out.append(
-            Word(
-                text,
-                (float(w["x0"]) - x_off, float(w["top"]) - y_off, float(w["x1"]) - x_off, float(w["bottom"]) - y_off),
-                1.0,
-            )
-        )
+        x0, x1 = float(w["x0"]) - x_off, float(w["x1"]) - x_off
+        y0, y1 = float(w["top"]) - y_off, float(w["bottom"]) - y_off
+        if x1 - x0 < 0.1:  # fonts without width metrics for a glyph (e.g. € in some base-14 fonts)
+            x1 = x0 + 0.5 * max(y1 - y0, 1.0) * len(text)
+        out.append(Word(text, (x0, y0, x1, y1), 1.0))
     return out
 
 
@@ -110,11 +108,11 @@ def _dpi_for(width_pt: float, height_pt: float, settings: IngestSettings, page_n
 class _Rasterizer:
     """Renders pages with pdf2image (poppler), falling back to PDFium when poppler is missing."""
 
-    def __init__(self, data: bytes, source_path: str | None, stack: ExitStack) -> None:
+    def __init__(self, data: bytes, source_path: str | None, stack: ExitStack, renderer: str = "pdf2image") -> None:
         self._data = data
         self._path = source_path
         self._stack = stack
-        self._use_pdfium = False
+        self._use_pdfium = renderer == "pdfium"
         self._pdfium_doc: Any = None
 
     def _file(self) -> str:
@@ -133,7 +131,7 @@ class _Rasterizer:
 
                 try:
                     images = convert_from_path(
-                        self._file(), dpi=dpi, first_page=page_no, last_page=page_no, grayscale=True
+                        self._file(), dpi=dpi, first_page=page_no, last_page=page_no, grayscale=True, fmt="tiff"
                     )
                 except PDFInfoNotInstalledError:
                     raise ImportError("poppler is not installed") from None
@@ -185,7 +183,7 @@ def read_pdf(
         except Exception as exc:  # pdfminer is stricter than PDFium: fall back to OCR of all pages
             log.warning("pdfplumber cannot read the text layer (%s); pages will be OCRed", exc)
             plumber_pages = None
-        raster = _Rasterizer(data, source_path, stack)
+        raster = _Rasterizer(data, source_path, stack, settings.renderer)
         for page_no in range(1, count + 1):
             deadline.check("PDF ingest", page=page_no)
             words: list[Word] = []

@@ -15,6 +15,7 @@ pages without a page-sized image are born-digital and need only ``min_quality - 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -22,9 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _EDGE_PUNCT = ".,;:!?()[]{}\"'«»„“”‚‘’*#<>|_~"
-_NUMBERISH = re.compile(
-    r"^[+\-−]?[€$£¥₹]?[+\-−]?\d[\d.,:/'\-–]*\d?[%€$£¥₹]?[+\-−]?$|^\d{1,2}[:.]\d{2}([:.]\d{2})?$"
-)
+_NUMBERISH = re.compile(r"^[+\-−]?[€$£¥₹]?[+\-−]?\d[\d.,:/'\-–]*\d?[%€$£¥₹]?[+\-−]?$|^\d{1,2}[:.]\d{2}([:.]\d{2})?$")
+_UNIT_SUFFIX = re.compile(r"\d+(st|nd|rd|th|er|e|ème|kg|g|ml|cl|l|x|pcs|stk)", re.I)
 _VOWELS = set("aeiouyäöüéèêëàâáíìîïóòôúùûåæøœãõAEIOUYÄÖÜÉÈÊËÀÂÁÍÌÎÏÓÒÔÚÙÛÅÆØŒÃÕ")
 _BAD_BLOCKS = (
     (0xFE10, 0xFE1F),  # vertical forms
@@ -66,11 +66,15 @@ def _bad_char(ch: str) -> bool:
 
 
 def _case_ok(t: str) -> bool:
-    if t.islower() or t.isupper() or t.istitle():
-        return True
-    # CamelCase names (McDonald, iPhone, GmbH) have few case switches
-    switches = sum(1 for a, b in zip(t, t[1:], strict=False) if a.islower() and b.isupper())
-    return switches <= 1 and not (len(t) > 2 and t[0].islower() and t[1:].isupper() and t[-1].isupper() and len(t) > 5)
+    """Plausible letter case per hyphen/slash-separated part: lower, UPPER, Title or CamelCase
+    with at most two humps (McDonald, iPhone, GmbH, UStIdNr); OCR garbage flips case at random."""
+    for part in re.split(r"[\-/.']", t):
+        if not part or part.islower() or part.isupper() or part.istitle():
+            continue
+        switches = sum(1 for a, b in itertools.pairwise(part) if a.islower() and b.isupper())
+        if switches > 2 or (switches == 2 and len(part) < 6):
+            return False
+    return True
 
 
 def token_plausible(token: str, page_script: str) -> bool:
@@ -100,19 +104,14 @@ def token_plausible(token: str, page_script: str) -> bool:
         if has_digit:
             # codes like RE-2024-0815, A4, TP-G19028547, 2x are fine; OCR confusions like Hambur9 are not
             core = re.sub(r"[\-/.:#]", "", t)
-            if re.search(r"[a-z]{2,}\d|\d[a-z]{2,}", core) and not re.fullmatch(
-                r"\d+(st|nd|rd|th|er|e|ème|kg|g|ml|cl|l|x|pcs|stk)", core, re.I
-            ):
-                return False
-            return True
+            confused = re.search(r"[a-z]{2,}\d|\d[a-z]{2,}", core) is not None
+            return not confused or _UNIT_SUFFIX.fullmatch(core) is not None
         word = re.sub(r"[\-'’.&/]", "", t)
         if not word.isalpha():
             return sum(ch.isalnum() for ch in word) >= 0.6 * len(word)
-        if not _case_ok(word):
+        if not _case_ok(t):
             return False
-        if script == "latin" and len(word) >= 5 and not any(ch in _VOWELS for ch in word):
-            return False
-        return True
+        return not (script == "latin" and len(word) >= 5 and not any(ch in _VOWELS for ch in word))
     return True
 
 

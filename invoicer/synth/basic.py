@@ -67,9 +67,28 @@ class InvoiceSpec:
     def total(self) -> Decimal:
         return self.subtotal + self.tax_total
 
-    def truth(self) -> dict[str, Any]:
-        """Expected header fields and line items, in contract form."""
+    def printed(self) -> dict[str, str]:
+        """How each header field is printed on the page (the raw text a tagger should find)."""
         return {
+            "vendor_name": self.vendor_name,
+            "vendor_address": ", ".join(self.vendor_address),
+            "vendor_tax_id": self.vendor_tax_id,
+            "customer_name": self.customer_name,
+            "invoice_number": self.invoice_number,
+            "invoice_date": de_date(self.invoice_date),
+            "due_date": de_date(self.due_date),
+            "po_number": self.po_number,
+            "currency": "€",
+            "subtotal": f"{de_money(self.subtotal)} €",
+            "tax_total": f"{de_money(self.tax_total)} €",
+            "total": f"{de_money(self.total)} €",
+            "iban": " ".join(self.iban[i : i + 4] for i in range(0, len(self.iban), 4)),
+        }
+
+    def truth(self) -> dict[str, Any]:
+        """Expected header fields and line items, in contract form, plus how each field is printed."""
+        return {
+            "printed": self.printed(),
             "fields": {
                 "vendor_name": self.vendor_name,
                 "vendor_address": ", ".join(self.vendor_address),
@@ -117,7 +136,7 @@ def render_invoice_pdf(spec: InvoiceSpec, *, items_per_page: int = 28) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)
     c.setTitle(f"Rechnung {spec.invoice_number}")
-    width, height = A4
+    _, height = A4
     items = list(spec.items)
     chunks = [items[i : i + items_per_page] for i in range(0, len(items), items_per_page)] or [[]]
     for page_no, chunk in enumerate(chunks, start=1):
@@ -167,14 +186,15 @@ def render_invoice_pdf(spec: InvoiceSpec, *, items_per_page: int = 28) -> bytes:
         if page_no == len(chunks):
             c.line(330, y + 5, 545, y + 5)
             y -= 10
-            for label, value in (
+            sums: tuple[tuple[str, Decimal], ...] = (
                 ("Zwischensumme", spec.subtotal),
                 ("MwSt. 19 %", spec.tax_total),
                 ("Gesamtbetrag", spec.total),
-            ):
+            )
+            for label, amount in sums:
                 c.setFont("Helvetica-Bold" if label == "Gesamtbetrag" else "Helvetica", 10)
                 c.drawString(330, y, label)
-                c.drawRightString(545, y, f"{de_money(value)} €")
+                c.drawRightString(545, y, f"{de_money(amount)} €")
                 y -= 15
             c.setFont("Helvetica", 9)
             c.drawString(50, 80, f"Zahlbar bis {de_date(spec.due_date)} ohne Abzug.")
@@ -204,11 +224,12 @@ def degrade(image: Image.Image, seed: int, *, skew: float = 1.2, noise: float = 
     import numpy as np
 
     rng = random.Random(seed)
-    img = image.convert("L").rotate(rng.uniform(-skew, skew), resample=Image.Resampling.BICUBIC, fillcolor=255, expand=False)
+    img = image.convert("L").rotate(
+        rng.uniform(-skew, skew), resample=Image.Resampling.BICUBIC, fillcolor=255, expand=False
+    )
     img = img.filter(ImageFilter.GaussianBlur(radius=rng.uniform(0.3, 0.8)))
-    arr = np.asarray(img, dtype=np.float32)
     gen = np.random.default_rng(seed)
-    arr = arr + gen.normal(0.0, noise, arr.shape)
+    arr = np.asarray(img, dtype=np.float64) + gen.normal(0.0, noise, img.size[::-1])
     return Image.fromarray(np.clip(arr, 0, 255).astype("uint8"), mode="L")
 
 

@@ -10,8 +10,10 @@ import io
 import json
 import random
 import sys
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -30,13 +32,15 @@ def long_spec() -> InvoiceSpec:
     rng = random.Random(7)
     goods = ["Schraube M6x40", "Dübel 8 mm", "Kabelbinder 200 mm", "Bohrer HSS 6 mm", "Klebeband 50 m"]
     items = tuple(
-        Item(f"{rng.choice(goods)} (Art. {1000 + k})", Decimal(rng.randint(1, 30)), Decimal(rng.randint(50, 4000)) / 100)
+        Item(
+            f"{rng.choice(goods)} (Art. {1000 + k})", Decimal(rng.randint(1, 30)), Decimal(rng.randint(50, 4000)) / 100
+        )
         for k in range(40)
     )
     return InvoiceSpec(invoice_number="RE-2024-0999", items=items)
 
 
-def pdf_with_scanner_layer(image: Image.Image, dpi: int, words: list[tuple[str, float, float]]) -> bytes:
+def pdf_with_scanner_layer(image: Image.Image, dpi: int, words: Sequence[tuple[str, float, float]]) -> bytes:
     """An image page with an invisible text layer (as scanners write), words at (x, y) in points."""
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
@@ -66,7 +70,11 @@ def encrypted(pdf: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         out = io.BytesIO()
         # RC4 (R=4, no AES) has no random IV, so with a static id the file is byte-identical each run
-        doc.save(out, encryption=pikepdf.Encryption(owner="owner-secret", user="user-secret", R=4, aes=False, metadata=False), static_id=True)
+        doc.save(
+            out,
+            encryption=pikepdf.Encryption(owner="owner-secret", user="user-secret", R=4, aes=False, metadata=False),
+            static_id=True,
+        )
         return out.getvalue()
 
 
@@ -112,14 +120,25 @@ def generate(root: Path) -> list[Path]:
 
     pages = [degrade(p, seed=20 + k) for k, p in enumerate(rasterize_pdf(render_invoice_pdf(long), SCAN_DPI))]
     tif = io.BytesIO()
-    pages[0].save(tif, format="TIFF", save_all=True, append_images=pages[1:], compression="jpeg", quality=75, dpi=(SCAN_DPI, SCAN_DPI))
+    pages[0].save(
+        tif,
+        format="TIFF",
+        save_all=True,
+        append_images=pages[1:],
+        compression="jpeg",
+        quality=75,
+        dpi=(SCAN_DPI, SCAN_DPI),
+    )
     write(docs / "invoice_multipage.tif", tif.getvalue())
     write_truth("invoice_multipage", long, "image")
 
     # a scan whose scanner-made text layer is garbage: ingest must ignore it and OCR the page
     rng = random.Random(5)
     junk = "lI1|!¦ﾉ｢﹄ｊ巷評#~^`°ÿ"
-    garbage = [("".join(rng.choice(junk) for _ in range(rng.randint(2, 7))), 60 + 70 * (k % 6), 60 + 14 * (k // 6)) for k in range(90)]
+    garbage = [
+        ("".join(rng.choice(junk) for _ in range(rng.randint(2, 7))), 60 + 70 * (k % 6), 60 + 14 * (k // 6))
+        for k in range(90)
+    ]
     write(docs / "invoice_scan_garbled_layer.pdf", pdf_with_scanner_layer(scan, SCAN_DPI, garbage))
     write_truth("invoice_scan_garbled_layer", spec, "scan")
 
@@ -130,6 +149,35 @@ def generate(root: Path) -> list[Path]:
     write(bad / "corrupt.pdf", b"%PDF-1.4\n" + bytes(rng.randrange(256) for _ in range(3000)) + b"\n%%EOF\n")
     write(bad / "not_a_document.pdf", b"Dear customer,\nplease find attached our invoice.\nRegards\n")
     write(bad / "truncated.png", png.getvalue()[: len(png.getvalue()) // 3])
+    written += write_expected(root)
+    return written
+
+
+def fake_tagger_for(truth: dict[str, Any]) -> Any:
+    """A FakeTagger that finds this fixture's printed field values (so expected outputs are exact)."""
+    from invoicer.tagging import FakeTagger
+
+    fields = truth["fields"]
+    return FakeTagger({name: (fields[name], raw) for name, raw in truth["printed"].items()})
+
+
+def write_expected(root: Path) -> list[Path]:
+    """Expected extraction JSON for the born-digital fixtures (pipeline with the fake tagger)."""
+    from invoicer.config import Settings
+    from invoicer.ocr import NoOcrEngine
+    from invoicer.pipeline import Pipeline
+
+    out = root / "expected"
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem in ("invoice_born_digital", "invoice_two_pages"):
+        truth = json.loads((root / "truth" / f"{stem}.json").read_text("utf-8"))
+        with Pipeline.from_settings(Settings(), ocr_engine=NoOcrEngine(), tagger=fake_tagger_for(truth)) as pipeline:
+            data = pipeline.extract(root / "documents" / f"{stem}.pdf").to_dict()
+        data["document"]["source_path"] = None
+        path = out / f"{stem}.json"
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
     return written
 
 

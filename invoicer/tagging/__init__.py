@@ -7,6 +7,7 @@ Taggers are chosen by name from :data:`TAGGERS`: ``none`` (extracts nothing, say
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, runtime_checkable
@@ -15,7 +16,16 @@ from invoicer.document import Document, Extraction, Field, LineItem, Word, union
 from invoicer.limits import Deadline
 from invoicer.registry import Registry
 
-__all__ = ["TAGGERS", "FakeTagger", "NoTagger", "TagResult", "TagStage", "Tagger", "find_phrase", "tagger_from_settings"]
+__all__ = [
+    "TAGGERS",
+    "FakeTagger",
+    "NoTagger",
+    "TagResult",
+    "TagStage",
+    "Tagger",
+    "find_phrase",
+    "tagger_from_settings",
+]
 
 TAGGERS: Registry[Any] = Registry("tagger")
 
@@ -41,13 +51,12 @@ class NoTagger:
     name = "none"
 
     def tag(self, document: Document) -> TagResult:
-        return TagResult(
-            notes=("no field tagger is installed, so no fields were extracted (see `invoicer backends`)",)
-        )
+        return TagResult(notes=("no field tagger is installed, so no fields were extracted (see `invoicer backends`)",))
 
 
 def _norm(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    """Letters, digits and currency symbols, case-folded (spacing and punctuation ignored)."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum() or unicodedata.category(ch) == "Sc")
 
 
 def find_phrase(document: Document, phrase: str) -> tuple[int, tuple[Word, ...]] | None:
@@ -97,7 +106,14 @@ class FakeTagger:
                 continue
             page, words = hit
             fields.append(
-                Field(name, value, " ".join(w.text for w in words), self.confidence, page, union_bbox(w.bbox for w in words))
+                Field(
+                    name,
+                    value,
+                    " ".join(w.text for w in words),
+                    self.confidence,
+                    page,
+                    union_bbox(w.bbox for w in words),
+                )
             )
         return TagResult(tuple(fields), self.line_items)
 
