@@ -34,6 +34,7 @@ class IngestSettings:
     renderer: str = "pdf2image"  # pdf2image (poppler) | pdfium (in-process, faster on vector pages)
     timeout_s: float = 300.0  # per document, all stages
     text_layer: str = "auto"  # auto: judge each page; always: trust any text; never: always OCR
+    scanned_text_layer: str = "ocr"  # scans' scanner-made layers: ocr (ignore them) | judge (trust if clean)
     text_layer_min_quality: float = 0.75
     text_layer_min_chars: int = 8
 
@@ -192,6 +193,8 @@ def _check(settings: Settings) -> None:
         raise ConfigError(f"ingest.dpi must be between 50 and 1200, got {ing.dpi}")
     if ing.renderer not in {"pdf2image", "pdfium"}:
         raise ConfigError(f"ingest.renderer must be pdf2image or pdfium, got {ing.renderer!r}")
+    if ing.scanned_text_layer not in {"ocr", "judge"}:
+        raise ConfigError(f"ingest.scanned_text_layer must be ocr or judge, got {ing.scanned_text_layer!r}")
     if ing.text_layer not in {"auto", "always", "never"}:
         raise ConfigError(f"ingest.text_layer must be auto, always or never, got {ing.text_layer!r}")
     for name in ("max_file_bytes", "max_pages", "max_pixels", "timeout_s"):

@@ -79,12 +79,20 @@ def test_scanned_pdf_is_rasterized_for_ocr(settings: Settings) -> None:
     assert page.image.width == pytest.approx(page.width * 200 / 72, abs=2)
 
 
-def test_garbled_scanner_text_layer_is_not_trusted(settings: Settings) -> None:
-    page = ingest_path(DOCUMENTS / "invoice_scan_garbled_layer.pdf", settings.ingest).pages[0]
-    assert page.text_layer is not None
-    assert page.text_layer.chars > 100 and not page.text_layer.usable
-    assert "garbled" in page.text_layer.reason
-    assert page.needs_ocr
+def test_scans_are_ocred_whatever_their_text_layer_says(settings: Settings) -> None:
+    for name in ("invoice_scan_garbled_layer.pdf", "invoice_scan_clean_layer.pdf"):
+        page = ingest_path(DOCUMENTS / name, settings.ingest).pages[0]
+        assert page.text_layer is not None and page.text_layer.chars > 100
+        assert not page.text_layer.usable and page.needs_ocr
+        assert page.text_layer.reason.startswith("page is a scan")
+
+
+def test_judged_scanner_layer_is_used_only_when_clean(settings: Settings) -> None:
+    judging = replace(settings.ingest, scanned_text_layer="judge")
+    garbled = ingest_path(DOCUMENTS / "invoice_scan_garbled_layer.pdf", judging).pages[0]
+    assert garbled.text_layer is not None and "garbled" in garbled.text_layer.reason and garbled.needs_ocr
+    clean = ingest_path(DOCUMENTS / "invoice_scan_clean_layer.pdf", judging).pages[0]
+    assert clean.source is WordSource.TEXT_LAYER and "RE-2024-0815" in clean.text
 
 
 def test_text_layer_policy_never_forces_ocr(settings: Settings) -> None:
@@ -255,3 +263,22 @@ def test_default_ingest_settings_work_without_arguments() -> None:
     doc = ingest_bytes((DOCUMENTS / "invoice_born_digital.pdf").read_bytes(), "x.pdf")
     assert doc.pages[0].source is WordSource.TEXT_LAYER
     assert IngestSettings().text_layer == "auto"
+
+
+def test_layoutparser_view_of_a_page(settings: Settings) -> None:
+    pytest.importorskip("layoutparser")
+    from invoicer.ingest.layout import to_layoutparser
+
+    page = ingest_path(DOCUMENTS / "invoice_born_digital.pdf", settings.ingest).pages[0]
+    words = to_layoutparser(page)
+    assert len(words) == len(page.words)
+    header = words.filter_by(to_layoutparser_box(0, 0, page.width, 70), center=True)
+    assert [b.text for b in header] == ["Nordlicht", "Bürobedarf", "GmbH"]
+    lines = to_layoutparser(page, "line")
+    assert "Gesamtbetrag" in [b.text for b in lines]
+
+
+def to_layoutparser_box(x0: float, y0: float, x1: float, y1: float) -> object:
+    import layoutparser as lp
+
+    return lp.Rectangle(x0, y0, x1, y1)

@@ -90,7 +90,9 @@ def test_scanned_pages_need_a_cleaner_layer_than_born_digital() -> None:
     assert 0.3 < q < 0.95
     bar = q + 0.1  # scans need the bar; born-digital pages need bar - 0.25
     assert judge(mixed, looks_scanned=False, min_quality=bar, min_chars=8).usable
-    assert not judge(mixed, looks_scanned=True, min_quality=bar, min_chars=8).usable
+    assert not judge(mixed, looks_scanned=True, min_quality=bar, min_chars=8, scanned_policy="judge").usable
+    assert judge(mixed, looks_scanned=True, min_quality=q - 0.01, min_chars=8, scanned_policy="judge").usable
+    assert not judge(CLEAN, looks_scanned=True, min_quality=0.5, min_chars=8).usable  # default: scans are OCRed
 
 
 def test_policies_and_short_layers() -> None:

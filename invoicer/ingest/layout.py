@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from typing import Any
 
-from invoicer.document import Line, Word
+from invoicer.document import Line, Page, Word
 
 
 def group_lines(words: Iterable[Word], *, gap_factor: float = 2.5) -> tuple[Line, ...]:
@@ -51,3 +52,25 @@ def group_lines(words: Iterable[Word], *, gap_factor: float = 2.5) -> tuple[Line
 def _line(words: list[Word]) -> Line:
     conf = min(w.confidence for w in words) if words else 1.0
     return Line(tuple(words), conf)
+
+
+def to_layoutparser(page: Page, level: str = "word") -> Any:
+    """The page's words (``level="word"``) or lines (``"line"``) as a ``layoutparser.Layout`` of
+    TextBlocks in points, for layoutparser's geometry helpers (``filter_by``, ``is_in``, ``pad``,
+    ``to_dataframe``). Needs the optional ``layout`` extra."""
+    try:
+        import layoutparser as lp
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ImportError("layoutparser is not installed: pip install 'invoicer[layout]'") from exc
+    if level == "word":
+        items = [(w.text, w.bbox, w.confidence) for w in page.words]
+    elif level == "line":
+        items = [(line.text, line.bbox, line.confidence) for line in page.lines if line.words]
+    else:
+        raise ValueError(f"level must be 'word' or 'line', got {level!r}")
+    return lp.Layout(
+        [
+            lp.TextBlock(lp.Rectangle(*bbox), text=text, id=i, type=level, score=conf)
+            for i, (text, bbox, conf) in enumerate(items)
+        ]
+    )

@@ -206,6 +206,7 @@ def read_pdf(
                 min_quality=settings.text_layer_min_quality,
                 min_chars=settings.text_layer_min_chars,
                 policy=settings.text_layer,
+                scanned_policy=settings.scanned_text_layer,
             )
             info = TextLayerInfo(verdict.chars, verdict.quality, verdict.usable, verdict.reason)
             if verdict.usable:

@@ -162,6 +162,7 @@ def judge(
     min_quality: float,
     min_chars: int,
     policy: str = "auto",
+    scanned_policy: str = "ocr",
 ) -> Judgement:
     """Decide whether a page's text-layer ``tokens`` are used (see module doc for the rule)."""
     chars = sum(len(t.strip()) for t in tokens)
@@ -174,6 +175,10 @@ def judge(
         return Judgement(chars, q, False, "text layer ignored (ingest.text_layer=never)")
     if chars < min_chars:
         return Judgement(chars, q, False, f"text layer too short ({chars} characters)")
+    if looks_scanned and scanned_policy == "ocr":
+        return Judgement(
+            chars, q, False, f"page is a scan; its scanner-made text layer is not trusted (quality {q:.2f})"
+        )
     needed = min_quality if looks_scanned else max(0.0, min_quality - 0.25)
     kind = "scanner-made text layer" if looks_scanned else "text layer"
     if q >= needed:

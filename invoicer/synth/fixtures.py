@@ -17,6 +17,7 @@ from typing import Any
 
 from PIL import Image
 
+from invoicer.ingest import ingest_bytes
 from invoicer.synth.basic import (
     InvoiceSpec,
     Item,
@@ -141,6 +142,12 @@ def generate(root: Path) -> list[Path]:
     ]
     write(docs / "invoice_scan_garbled_layer.pdf", pdf_with_scanner_layer(scan, SCAN_DPI, garbage))
     write_truth("invoice_scan_garbled_layer", spec, "scan")
+
+    # the same scan with a correct invisible layer (as good scanner software writes)
+    born_page = ingest_bytes(born, "born.pdf").pages[0]
+    clean_words = [(w.text, w.bbox[0], w.bbox[3] - 2) for w in born_page.words]
+    write(docs / "invoice_scan_clean_layer.pdf", pdf_with_scanner_layer(scan, SCAN_DPI, clean_words))
+    write_truth("invoice_scan_clean_layer", spec, "scan")
 
     # bad inputs, one per kind
     write(bad / "empty.pdf", b"")
