@@ -62,6 +62,15 @@ class ValidateSettings:
 
     required_fields: tuple[str, ...] = ("vendor_name", "invoice_date", "total", "currency")
     min_confidence: float = 0.9
+    rounding_tolerance: float = 0.02  # money comparisons (subtotal + tax = total, line sums)
+    max_future_days: int = 1  # invoice date may be at most this far in the future
+    max_due_days: int = 365  # due date at most this long after the invoice date
+    tax_rate_tolerance: float = 0.1  # percentage points around a country's known rates
+    max_tax_rate: float = 27.0
+    two_digit_year_pivot: int = 70  # "24" → 2024, "85" → 1985
+    vendor_scorer: str = "token_set_ratio"  # rapidfuzz scorer for the vendor master
+    vendor_threshold: float = 90.0
+    locale: str | None = None  # a hint about the documents (e.g. "de-DE"), evidence only, never a default
 
 
 @dataclass(frozen=True)

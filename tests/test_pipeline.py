@@ -47,12 +47,9 @@ def test_complete_confident_extraction_is_auto_approved(settings: Settings) -> N
         ex = p.extract(DOCUMENTS / "invoice_born_digital.pdf")
     assert ex.status is ExtractionStatus.AUTO_APPROVED
     outcomes = {v.rule: v.outcome for v in ex.validation}
-    assert outcomes == {
-        "pages_read": RuleOutcome.PASS,
-        "required_fields": RuleOutcome.PASS,
-        "confidence": RuleOutcome.PASS,
-        "totals_add_up": RuleOutcome.PASS,
-    }
+    assert not [r for r, o in outcomes.items() if o is RuleOutcome.FAIL]
+    for rule in ("pages_read", "required_fields", "confidence", "totals_add_up"):
+        assert outcomes[rule] is RuleOutcome.PASS, rule
     validate_output(ex.to_dict())
 
 
@@ -66,7 +63,7 @@ def test_missing_required_field_needs_review_with_reason(settings: Settings) -> 
 
 
 def test_inconsistent_totals_need_review(settings: Settings) -> None:
-    values = dict(PRINTED, total=("999.00", "319,45 €"))
+    values = dict(PRINTED, total=("268.45", "268,45 €"))  # the subtotal's words, tagged as total
     with fake_pipeline(settings, values) as p:
         ex = p.extract(DOCUMENTS / "invoice_born_digital.pdf")
     assert ex.status is ExtractionStatus.NEEDS_REVIEW

@@ -1,89 +1,49 @@
-"""Validation: rules as pure functions over an extraction, and the final status.
+"""Validation: normalize the printed values, run the rules, decide the status.
 
-Each rule takes ``(extraction, settings)`` and returns a :class:`~invoicer.document.ValidationResult`
-(pass / fail / skip with a message). :data:`RULES` lists them by name. :func:`decide_status` turns
-the results into ``auto_approved`` or ``needs_review``.
+:class:`ValidateStage` (the pipeline's ``validate`` stage) first normalizes the extraction
+(:func:`~invoicer.validate.normalize.normalize_extraction`: dates, money, currency, from ``raw`` with
+the document's own evidence), then runs the rules of :data:`RULES` — pure functions
+``(extraction, settings, context)`` returning pass / fail / skip with a message — and
+:func:`decide_status` turns all results into ``auto_approved`` or ``needs_review``.
+
+Also here, for storage to call: :func:`~invoicer.validate.vendors.match_vendor` and
+:func:`~invoicer.validate.duplicates.duplicate_key_of`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from datetime import date
 
 from invoicer.config import ValidateSettings
-from invoicer.document import Extraction, ExtractionStatus, RuleOutcome, ValidationResult, WordSource
+from invoicer.document import Extraction, ExtractionStatus, RuleOutcome, ValidationResult
 from invoicer.limits import Deadline
-from invoicer.registry import Registry
+from invoicer.validate.duplicates import DuplicateKey, duplicate_key, duplicate_key_of, normalize_invoice_number
+from invoicer.validate.normalize import NormalizationContext, normalize_extraction, normalize_with_evidence
+from invoicer.validate.policy import ValidationPolicy
+from invoicer.validate.rules import DEFAULT_RULES, RULES, Rule, RuleContext
+from invoicer.validate.vendors import VENDOR_SCORERS, KnownVendor, VendorMatch, match_vendor
 
-Rule = Callable[[Extraction, ValidateSettings], ValidationResult]
-RULES: Registry[ValidationResult] = Registry("validation rule")
-
-__all__ = ["RULES", "Rule", "ValidateStage", "decide_status"]
-
-
-@RULES.register("pages_read", "Every page yielded words (text layer or OCR)")
-def pages_read(extraction: Extraction, settings: ValidateSettings) -> ValidationResult:
-    unread = [p.number for p in extraction.document.pages if p.source is WordSource.NONE or not p.lines]
-    if not extraction.document.pages:
-        return ValidationResult("pages_read", RuleOutcome.FAIL, "the document has no pages")
-    if unread:
-        return ValidationResult(
-            "pages_read", RuleOutcome.FAIL, f"no text was read from page(s) {', '.join(map(str, unread))}"
-        )
-    return ValidationResult("pages_read", RuleOutcome.PASS, "every page has text")
-
-
-@RULES.register("required_fields", "The fields required for booking are present")
-def required_fields(extraction: Extraction, settings: ValidateSettings) -> ValidationResult:
-    missing = [f for f in settings.required_fields if extraction.value(f) is None]
-    if missing:
-        return ValidationResult(
-            "required_fields", RuleOutcome.FAIL, f"missing required field(s): {', '.join(missing)}", tuple(missing)
-        )
-    return ValidationResult("required_fields", RuleOutcome.PASS, "all required fields present")
-
-
-@RULES.register("confidence", "Every extracted field is at least as confident as validate.min_confidence")
-def confidence(extraction: Extraction, settings: ValidateSettings) -> ValidationResult:
-    if not extraction.fields:
-        return ValidationResult("confidence", RuleOutcome.SKIP, "no fields extracted")
-    low = [f.name for f in extraction.fields if f.confidence < settings.min_confidence]
-    if low:
-        return ValidationResult(
-            "confidence",
-            RuleOutcome.FAIL,
-            f"low confidence (< {settings.min_confidence:g}) for: {', '.join(low)}",
-            tuple(low),
-        )
-    return ValidationResult("confidence", RuleOutcome.PASS, "all fields confident")
-
-
-def _money(extraction: Extraction, name: str) -> Decimal | None:
-    value = extraction.value(name)
-    if value is None:
-        return None
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        return None
-
-
-@RULES.register("totals_add_up", "subtotal + tax_total = total (within 0.02 for rounding)")
-def totals_add_up(extraction: Extraction, settings: ValidateSettings) -> ValidationResult:
-    fields = ("subtotal", "tax_total", "total")
-    sub, tax, total = (_money(extraction, f) for f in fields)
-    if sub is None or tax is None or total is None:
-        return ValidationResult("totals_add_up", RuleOutcome.SKIP, "subtotal, tax_total or total missing", fields)
-    diff = abs(sub + tax - total)
-    if diff <= Decimal("0.02"):
-        return ValidationResult("totals_add_up", RuleOutcome.PASS, f"{sub} + {tax} = {total}", fields)
-    return ValidationResult(
-        "totals_add_up", RuleOutcome.FAIL, f"{sub} + {tax} = {sub + tax}, but total is {total}", fields
-    )
-
-
-DEFAULT_RULES: tuple[str, ...] = ("pages_read", "required_fields", "confidence", "totals_add_up")
+__all__ = [
+    "DEFAULT_RULES",
+    "RULES",
+    "VENDOR_SCORERS",
+    "DuplicateKey",
+    "KnownVendor",
+    "NormalizationContext",
+    "Rule",
+    "RuleContext",
+    "ValidateStage",
+    "ValidationPolicy",
+    "VendorMatch",
+    "decide_status",
+    "duplicate_key",
+    "duplicate_key_of",
+    "match_vendor",
+    "normalize_extraction",
+    "normalize_invoice_number",
+]
 
 
 def decide_status(results: tuple[ValidationResult, ...]) -> ExtractionStatus:
@@ -94,11 +54,32 @@ def decide_status(results: tuple[ValidationResult, ...]) -> ExtractionStatus:
 
 
 class ValidateStage:
+    """Normalize, run the rules, set the status.
+
+    ``today`` is the clock for date rules (inject a fixed one in tests); ``context`` carries what is
+    known before reading (the document's locale, the vendor's country); ``normalize=False`` runs the
+    rules on the values as given.
+    """
+
     name = "validate"
 
-    def __init__(self, settings: ValidateSettings, rules: tuple[str, ...] = DEFAULT_RULES) -> None:
+    def __init__(
+        self,
+        settings: ValidateSettings,
+        rules: tuple[str, ...] = DEFAULT_RULES,
+        *,
+        policy: ValidationPolicy | None = None,
+        context: NormalizationContext | None = None,
+        today: Callable[[], date] = date.today,
+        normalize: bool = True,
+    ) -> None:
         self.settings = settings
-        self.rules = [RULES.get(r) for r in rules]
+        self.rules: list[Rule] = [RULES.get(r) for r in rules]
+        self.policy = policy or ValidationPolicy.from_settings(settings)
+        # ``validate.locale`` (once ValidateSettings has it) is a hint about the documents, never a default value
+        self.context = context or NormalizationContext(locale=getattr(settings, "locale", None))
+        self.today = today
+        self.normalize = normalize
 
     def setup(self) -> None:
         pass
@@ -107,5 +88,13 @@ class ValidateStage:
         pass
 
     def run(self, extraction: Extraction, deadline: Deadline) -> Extraction:
-        results = tuple(rule(extraction, self.settings) for rule in self.rules)
+        deadline.check("validation")
+        extraction = replace(extraction, validation=())
+        country, country_source = None, ""
+        if self.normalize:
+            extraction, evidence = normalize_with_evidence(extraction, self.context, self.policy)
+            if evidence.country is not None:
+                country, country_source = evidence.country.country, evidence.country.source
+        context = RuleContext(self.policy, self.today(), country, country_source)
+        results = (*extraction.validation, *(rule(extraction, self.settings, context) for rule in self.rules))
         return replace(extraction, validation=results, status=decide_status(results))

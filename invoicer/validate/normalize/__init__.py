@@ -1,0 +1,289 @@
+"""Normalization: printed values (``raw``) → the contract's normalized ``value``s, using document evidence.
+
+:func:`normalize_extraction` is pure: it reads the extraction's fields, line items and words, and
+returns a new extraction whose dates are ``YYYY-MM-DD``, money plain decimals, currency ISO 4217,
+IBAN and VAT id compact. A value that cannot be read, or reads two ways with nothing on the document
+to decide, becomes ``None`` and gets a failing :class:`~invoicer.document.ValidationResult` saying why
+(rule ``normalize_<field>``); it is never guessed. A value decided by evidence outside itself
+(another date on the page, the vendor's country, the document's decimal convention) gets a passing
+result that names the evidence. Fields a person entered (``source == "person"``) are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
+
+from invoicer.document import DATE_FIELDS, MONEY_FIELDS, Extraction, Field, LineItem, RuleOutcome, ValidationResult
+from invoicer.errors import AmbiguousValueError, NormalizationError
+from invoicer.validate.countries import DateOrder
+from invoicer.validate.normalize.amounts import ParsedAmount, find_amount, format_amount, parse_amount
+from invoicer.validate.normalize.currency import (
+    CurrencyDecision,
+    currency_candidates,
+    find_currency_marks,
+    parse_currency,
+    resolve_currency,
+)
+from invoicer.validate.normalize.dates import OrderEvidence, ParsedDate, decide_order, parse_date
+from invoicer.validate.normalize.evidence import (
+    CountryClue,
+    DecimalEvidence,
+    DocumentEvidence,
+    NormalizationContext,
+    collect_evidence,
+)
+from invoicer.validate.policy import ValidationPolicy
+
+__all__ = [
+    "CountryClue",
+    "CurrencyDecision",
+    "DecimalEvidence",
+    "DocumentEvidence",
+    "NormalizationContext",
+    "OrderEvidence",
+    "ParsedAmount",
+    "ParsedDate",
+    "collect_evidence",
+    "decide_order",
+    "find_amount",
+    "format_amount",
+    "normalize_extraction",
+    "normalize_with_evidence",
+    "parse_amount",
+    "parse_currency",
+    "parse_date",
+    "resolve_currency",
+]
+
+
+def _text(f: Field) -> str | None:
+    for candidate in (f.raw, f.value):
+        if candidate is not None and candidate.strip():
+            return candidate
+    return None
+
+
+def _result(name: str, outcome: RuleOutcome, message: str) -> ValidationResult:
+    return ValidationResult(f"normalize_{name}", outcome, message, (name,))
+
+
+def _failure(name: str, exc: NormalizationError) -> ValidationResult:
+    how = "is ambiguous" if isinstance(exc, AmbiguousValueError) else "cannot be read"
+    return _result(name, RuleOutcome.FAIL, f"{name} {how}: {exc.message}")
+
+
+def _compact_id(text: str) -> str:
+    return re.sub(r"[\s.\-]", "", unicodedata.normalize("NFKC", text)).upper()
+
+
+class _Normalizer:
+    def __init__(self, extraction: Extraction, evidence: DocumentEvidence, policy: ValidationPolicy) -> None:
+        self.extraction = extraction
+        self.evidence = evidence
+        self.policy = policy
+        self.results: list[ValidationResult] = []
+        self.separator, self.separator_source = evidence.decimal_separator()
+
+    # -- money -----------------------------------------------------------------------------------
+    def amount(self, text: str) -> ParsedAmount:
+        return find_amount(text, decimal_separator=self.separator, decided_by=self.separator_source)
+
+    def money_field(self, f: Field, text: str) -> Field:
+        try:
+            parsed = self.amount(text)
+        except NormalizationError as exc:
+            self.results.append(_failure(f.name, exc))
+            return replace(f, value=None)
+        value = format_amount(parsed.value)
+        if self.disagrees(f, text, value, lambda v: format_amount(self.amount(v).value)):
+            return replace(f, value=None)
+        if parsed.decided_by:
+            self.results.append(
+                _result(
+                    f.name,
+                    RuleOutcome.PASS,
+                    f"{f.name} {value} from '{text}': read with '{self.separator}' as the decimal separator "
+                    f"because {parsed.decided_by}",
+                )
+            )
+        return replace(f, value=value)
+
+    def disagrees(self, f: Field, text: str, value: str, reread: Callable[[str], str]) -> bool:
+        """True (and a failing result) when the tagger's own value reads differently from the printed text."""
+        if f.value is None or text != f.raw or f.value == f.raw:
+            return False
+        try:
+            other = reread(f.value)
+        except NormalizationError:
+            return False  # the tagger's value is not a value (e.g. a label); the printed text decides
+        if other == value:
+            return False
+        self.results.append(
+            _result(
+                f.name,
+                RuleOutcome.FAIL,
+                f"{f.name}: the tagger's value {f.value} disagrees with the printed '{text}' ({value})",
+            )
+        )
+        return True
+
+    # -- dates -----------------------------------------------------------------------------------
+    def date_field(self, f: Field, text: str, order: tuple[OrderEvidence, ...]) -> Field:
+        languages = (self.evidence.language,) if self.evidence.language else ()
+        pivot = self.policy.two_digit_year_pivot
+        try:
+            parsed = parse_date(text, order, languages=languages, pivot=pivot)
+        except NormalizationError as exc:
+            self.results.append(_failure(f.name, exc))
+            return replace(f, value=None)
+        value = parsed.value.isoformat()
+        if self.disagrees(
+            f, text, value, lambda v: parse_date(v, order, languages=languages, pivot=pivot).value.isoformat()
+        ):
+            return replace(f, value=None)
+        if parsed.from_evidence:
+            kind = "day-first" if parsed.order is DateOrder.DMY else "month-first"
+            self.results.append(
+                _result(f.name, RuleOutcome.PASS, f"{f.name} {value} from '{text}': {kind} because {parsed.decided_by}")
+            )
+        return replace(f, value=value)
+
+    # -- currency --------------------------------------------------------------------------------
+    def currency(self, fields: dict[str, Field]) -> tuple[CurrencyDecision, list[str]]:
+        """The currency decision, and the marks printed with the currency / money fields it used."""
+        printed: list[str] = []
+        field = fields.get("currency")
+        if field is not None and (text := _text(field)):
+            marks = [text] if currency_candidates(text) else find_currency_marks(text)
+            printed.extend(marks or [text])
+        for name in ("total", "subtotal", "tax_total"):
+            money = fields.get(name)
+            if money is not None and money.raw:
+                try:
+                    mark = self.amount(money.raw).currency_mark
+                except NormalizationError:
+                    mark = None
+                if mark:
+                    printed.append(mark)
+        unknown = [m for m in printed if not currency_candidates(m)]
+        known = [m for m in printed if currency_candidates(m)]
+        country = self.evidence.country
+        decision = resolve_currency(
+            known,
+            self.evidence.currency_marks,
+            country.country if country else None,
+            country.source if country else "",
+        )
+        if unknown:
+            decision = replace(decision, reason=f"'{unknown[0]}' is not a known currency; {decision.reason}")
+        return decision, known
+
+
+def normalize_with_evidence(
+    extraction: Extraction,
+    context: NormalizationContext | None = None,
+    policy: ValidationPolicy | None = None,
+) -> tuple[Extraction, DocumentEvidence]:
+    """:func:`normalize_extraction`, also returning the evidence it used (the rules need the vendor's country)."""
+    policy = policy or ValidationPolicy()
+    evidence = collect_evidence(extraction, context)
+    norm = _Normalizer(extraction, evidence, policy)
+    by_name = {f.name: f for f in extraction.fields}
+    out: dict[str, Field] = {}
+
+    decision, printed = norm.currency(by_name)
+    currency_field = by_name.get("currency")
+    if currency_field is not None and currency_field.source == "person":
+        out["currency"] = currency_field
+    elif decision.code is not None:
+        if currency_field is not None:
+            out["currency"] = replace(currency_field, value=decision.code)
+        else:
+            money_conf = [f.confidence for n, f in by_name.items() if n in MONEY_FIELDS]
+            confidence = min(money_conf) if money_conf and printed else evidence.currency_mark_confidence
+            out["currency"] = Field(
+                "currency", decision.code, " ".join(dict.fromkeys(decision.marks)), confidence, source="rule"
+            )
+        if decision.decided_by_context or currency_field is None or "not a known currency" in decision.reason:
+            norm.results.append(_result("currency", RuleOutcome.PASS, decision.reason))
+    elif currency_field is not None or any(name in by_name for name in MONEY_FIELDS):
+        if currency_field is not None:
+            out["currency"] = replace(currency_field, value=None)
+        norm.results.append(_result("currency", RuleOutcome.FAIL, f"currency unknown: {decision.reason}"))
+
+    order = evidence.date_order
+    if decision.code == "USD":
+        order = (*order, OrderEvidence(DateOrder.MDY, "the currency is USD", 1))
+
+    for f in extraction.fields:
+        if f.name == "currency":
+            continue
+        text = _text(f)
+        if f.source == "person" or text is None:
+            out[f.name] = f
+        elif f.name in DATE_FIELDS:
+            out[f.name] = norm.date_field(f, text, order)
+        elif f.name in MONEY_FIELDS:
+            out[f.name] = norm.money_field(f, text)
+        elif f.name in ("iban", "vendor_tax_id"):
+            out[f.name] = replace(f, value=_compact_id(f.value if f.value else text))
+        else:
+            value = f.value if f.value is not None else text
+            out[f.name] = replace(f, value=re.sub(r"\s+", " ", value).strip())
+
+    items, item_problems = _normalize_items(extraction.line_items, norm)
+    if item_problems:
+        norm.results.append(
+            ValidationResult("normalize_line_items", RuleOutcome.FAIL, "; ".join(item_problems), ("line_items",))
+        )
+    result = replace(
+        extraction.with_fields(out.values()),
+        line_items=items,
+        validation=(*extraction.validation, *norm.results),
+    )
+    return result, evidence
+
+
+def normalize_extraction(
+    extraction: Extraction,
+    context: NormalizationContext | None = None,
+    policy: ValidationPolicy | None = None,
+) -> Extraction:
+    """Fill normalized ``value``s from ``raw`` using the document's evidence; record what could not be read.
+
+    Pure: same input, same output; the document's words are read, never changed.
+    """
+    return normalize_with_evidence(extraction, context, policy)[0]
+
+
+def _normalize_items(items: tuple[LineItem, ...], norm: _Normalizer) -> tuple[tuple[LineItem, ...], list[str]]:
+    problems: list[str] = []
+    out = []
+    for row, item in enumerate(items, start=1):
+        changes: dict[str, str | None] = {}
+        for column in ("quantity", "unit_price", "amount", "tax_rate"):
+            text = getattr(item, column)
+            if text is None or not text.strip():
+                continue
+            try:
+                if column == "tax_rate":
+                    parsed = norm.amount(text.replace("%", " ").strip())
+                    changes[column] = _plain(parsed.value)
+                elif column == "quantity":
+                    changes[column] = _plain(norm.amount(text).value)
+                else:
+                    changes[column] = format_amount(norm.amount(text).value)
+            except NormalizationError as exc:
+                problems.append(f"line {row} {column}: {exc.message}")
+                changes[column] = None
+        out.append(replace(item, **changes) if changes else item)  # type: ignore[arg-type]
+    return tuple(out), problems
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,0 +1,338 @@
+"""Document-level evidence that normalization decides ambiguous values with.
+
+:func:`collect_evidence` reads an extraction once and gathers: the vendor's country (VAT id prefix,
+IBAN country, address, phone prefixes — each a :class:`CountryClue` with a strength), the language
+of the labels, every numeric date that reads only one way, the decimal separator the amounts use,
+and the currency marks printed anywhere. Each piece says where it came from, so a decision can be
+explained to a bookkeeper.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from stdnum import iban as stdnum_iban
+from stdnum.eu import vat as eu_vat
+
+from invoicer.document import Extraction
+from invoicer.validate.countries import (
+    COUNTRY_NAMES,
+    DATE_ORDER_BY_COUNTRY,
+    DATE_ORDER_BY_LANGUAGE,
+    DECIMAL_BY_COUNTRY,
+    DECIMAL_BY_LANGUAGE,
+    LANGUAGE_KEYWORDS,
+    LEGAL_FORM_COUNTRY,
+    PHONE_PREFIXES,
+    US_STATES,
+    DateOrder,
+)
+from invoicer.validate.normalize.currency import find_currency_marks
+from invoicer.validate.normalize.dates import OrderEvidence, find_numeric_dates
+
+__all__ = [
+    "CountryClue",
+    "DecimalEvidence",
+    "DocumentEvidence",
+    "NormalizationContext",
+    "collect_evidence",
+    "countries_in_address",
+    "country_of_iban",
+    "country_of_vat_id",
+    "decide_country",
+    "detect_language",
+]
+
+
+@dataclass(frozen=True)
+class NormalizationContext:
+    """What is known about a document before reading it (never a default value for a field).
+
+    ``locale`` is the document's locale when known (``"de-DE"``, ``"en-US"``, or a bare language ``"fr"``),
+    e.g. from the inbox it arrived in; ``vendor_country`` (ISO 3166 alpha-2) from the vendor master.
+    """
+
+    locale: str | None = None
+    vendor_country: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.locale is not None and not re.fullmatch(r"[a-zA-Z]{2,3}(?:[-_][a-zA-Z]{2})?", self.locale):
+            raise ValueError(f"locale must look like 'de' or 'de-DE', got {self.locale!r}")
+        if self.vendor_country is not None and not re.fullmatch(r"[A-Z]{2}", self.vendor_country):
+            raise ValueError(f"vendor_country must be an ISO 3166 alpha-2 code like 'DE', got {self.vendor_country!r}")
+
+    @property
+    def locale_language(self) -> str | None:
+        return self.locale.replace("_", "-").split("-")[0].lower() if self.locale else None
+
+    @property
+    def locale_region(self) -> str | None:
+        if self.locale and re.search(r"[-_]", self.locale):
+            return self.locale.replace("_", "-").split("-")[1].upper()
+        return None
+
+
+@dataclass(frozen=True)
+class CountryClue:
+    """A hint at the vendor's country: ``strength`` 5 vendor master, 4 VAT id, 3 IBAN / vendor address or name,
+    2 the document's locale or a valid VAT id elsewhere on the page, 1 a country name or phone number elsewhere on
+    the page (could be the customer's: recorded, never decisive)."""
+
+    country: str
+    source: str
+    strength: int
+
+
+@dataclass(frozen=True)
+class DecimalEvidence:
+    """A hint at the decimal separator (``.`` or ``,``); strength as for :class:`OrderEvidence`."""
+
+    separator: str
+    source: str
+    strength: int
+
+
+@dataclass(frozen=True)
+class DocumentEvidence:
+    """Everything gathered from one document; see :func:`collect_evidence`."""
+
+    country: CountryClue | None
+    country_note: str
+    country_clues: tuple[CountryClue, ...] = ()
+    language: str | None = None
+    language_note: str = ""
+    date_order: tuple[OrderEvidence, ...] = ()
+    decimal: tuple[DecimalEvidence, ...] = ()
+    currency_marks: tuple[str, ...] = ()
+    currency_mark_confidence: float = 0.0  # lowest confidence of the lines that carry the marks
+
+    def decimal_separator(self) -> tuple[str | None, str]:
+        """The decided decimal separator and why (None and why not when undecided)."""
+        return _decide(self.decimal, "nothing on the document tells the decimal separator")
+
+
+def _decide(evidence: Iterable[DecimalEvidence], none_note: str) -> tuple[str | None, str]:
+    by_strength: dict[int, list[DecimalEvidence]] = {}
+    for e in evidence:
+        by_strength.setdefault(e.strength, []).append(e)
+    if not by_strength:
+        return None, none_note
+    top = by_strength[max(by_strength)]
+    if len({e.separator for e in top}) > 1:
+        return None, "the evidence disagrees: " + "; ".join(f"'{e.separator}': {e.source}" for e in top)
+    return top[0].separator, top[0].source
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def country_of_vat_id(text: str) -> str | None:
+    """The country of a valid EU-style VAT id (``DE136695976`` → ``DE``; Greek ``EL`` → ``GR``)."""
+    try:
+        number = eu_vat.validate(text)
+    except Exception:
+        return None
+    prefix = number[:2].upper()
+    return {"EL": "GR", "XI": "GB"}.get(prefix, prefix)
+
+
+def country_of_iban(text: str) -> str | None:
+    """The country of a valid IBAN."""
+    try:
+        number = stdnum_iban.validate(text)
+    except Exception:
+        return None
+    return number[:2].upper()
+
+
+_US_ADDRESS = re.compile(r"\b([A-Z]{2})\s+\d{5}(?:-\d{4})?\b")
+_PHONE = re.compile(r"(?:\+|\b00)\s?(\d{2,3})[\s()/.-]")
+_VAT_LIKE = re.compile(r"\b([A-Z]{2}) ?(\d[\d ]{7,13}\d|[A-Z0-9]{8,12})\b")
+
+
+_PLACE_NAMES = {**COUNTRY_NAMES, **LEGAL_FORM_COUNTRY}
+_PLACES = re.compile(
+    r"(?<![\w.])(" + "|".join(re.escape(n) for n in sorted(_PLACE_NAMES, key=len, reverse=True)) + r")(?!\w)"
+)
+
+
+def countries_in_address(text: str) -> list[tuple[str, str]]:
+    """(country, what showed it) for country names, single-country legal forms and US "ST 12345" in ``text``."""
+    upper = _clean(text).upper()
+    found: list[tuple[str, str]] = []
+    for m in _PLACES.finditer(upper):
+        name = m.group(1)
+        found.append((_PLACE_NAMES[name], f"'{name.title() if len(name) > 3 else name}'"))
+    for m in _US_ADDRESS.finditer(upper):
+        if m.group(1) in US_STATES:
+            found.append(("US", f"US state and ZIP '{m.group(0)}'"))
+    return found
+
+
+def decide_country(clues: Iterable[CountryClue], min_strength: int = 2) -> tuple[CountryClue | None, str]:
+    """The strongest country clue; None (and why) when there is none or the strongest ones disagree.
+
+    Clues weaker than ``min_strength`` (a country name or phone number anywhere on the page, which may
+    well be the customer's) never decide.
+    """
+    by_strength: dict[int, list[CountryClue]] = {}
+    weak: list[CountryClue] = []
+    for c in clues:
+        if c.strength >= min_strength:
+            by_strength.setdefault(c.strength, []).append(c)
+        else:
+            weak.append(c)
+    if not by_strength:
+        if weak:
+            listed = ", ".join(dict.fromkeys(f"{c.country} ({c.source})" for c in weak))
+            return None, f"only the page mentions {listed} (may be the customer's); nothing shows the vendor's country"
+        return None, "nothing shows the vendor's country"
+    top = by_strength[max(by_strength)]
+    countries = {c.country for c in top}
+    if len(countries) > 1:
+        listed = "; ".join(f"{c.country} ({c.source})" for c in top)
+        return None, f"the document points to several countries: {listed}"
+    return top[0], f"{top[0].country} ({top[0].source})"
+
+
+def detect_language(words: Iterable[str]) -> tuple[str | None, str]:
+    """The language of the labels from keyword hits; None when fewer than two or tied."""
+    hits: dict[str, set[str]] = {lang: set() for lang in LANGUAGE_KEYWORDS}
+    for word in words:
+        token = word.casefold().strip(".:;,()[]#*'\"")
+        for lang, keywords in LANGUAGE_KEYWORDS.items():
+            if token in keywords:
+                hits[lang].add(token)
+    ranked = sorted(hits.items(), key=lambda kv: len(kv[1]), reverse=True)
+    (best, best_hits), (_, second_hits) = ranked[0], ranked[1]
+    if len(best_hits) < 2 or len(best_hits) == len(second_hits):
+        return None, "the labels do not show one language"
+    return best, f"labels in {best} ({', '.join(sorted(best_hits)[:4])})"
+
+
+_COMMA_DECIMAL = re.compile(
+    r"(?<![\d.,])\d{1,3}(?:\.\d{3})*,\d{2}(?![\d]|[.,]\d)|(?<![\d.,])\d{4,},\d{2}(?![\d]|[.,]\d)"
+)
+_DOT_DECIMAL = re.compile(
+    r"(?<![\d.,])\d{1,3}(?:,\d{3})*\.\d{2}(?![\d]|[.,]\d)|(?<![\d.,])\d{4,}\.\d{2}(?![\d]|[.,]\d)"
+)
+
+
+def _decimal_votes(lines: Iterable[str]) -> Counter[str]:
+    votes: Counter[str] = Counter()
+    for line in lines:
+        for span, _ in find_numeric_dates(line):
+            line = line.replace(span, " ")
+        line = re.sub(r"\d{1,2}:\d{2}(?::\d{2})?", " ", line)  # times
+        votes[","] += len(_COMMA_DECIMAL.findall(line))
+        votes["."] += len(_DOT_DECIMAL.findall(line))
+    return votes
+
+
+def collect_evidence(extraction: Extraction, context: NormalizationContext | None = None) -> DocumentEvidence:
+    """Gather the document-level evidence of ``extraction`` (pure: reads words and fields only)."""
+    context = context or NormalizationContext()
+    lines = [_clean(line.text) for page in extraction.document.pages for line in page.lines]
+    words = [w.text for page in extraction.document.pages for w in page.words]
+
+    def field_text(name: str) -> str:
+        f = extraction.field(name)
+        return _clean(f.value or f.raw or "") if f else ""
+
+    clues: list[CountryClue] = []
+    if context.vendor_country:
+        clues.append(CountryClue(context.vendor_country, "the vendor master", 5))
+    vat_text = field_text("vendor_tax_id")
+    if vat_text and (cc := country_of_vat_id(vat_text)):
+        clues.append(CountryClue(cc, f"VAT id {eu_vat.compact(vat_text)}", 4))
+    iban_text = field_text("iban")
+    if iban_text and (cc := country_of_iban(iban_text)):
+        clues.append(CountryClue(cc, f"IBAN {iban_text[:4]}…", 3))
+    for name in ("vendor_address", "vendor_name"):
+        for cc, what in countries_in_address(field_text(name)):
+            clues.append(CountryClue(cc, f"{what} in the {name.replace('_', ' ')}", 3))
+    if context.locale_region:
+        clues.append(CountryClue(context.locale_region, f"the document's locale {context.locale}", 2))
+    page_text = "\n".join(lines)
+    for m in _VAT_LIKE.finditer(page_text.upper()):
+        candidate = m.group(0).replace(" ", "")
+        if (cc := country_of_vat_id(candidate)) and candidate != vat_text.replace(" ", "").upper():
+            clues.append(CountryClue(cc, f"VAT id {candidate} on the page", 2))
+    for line in lines:
+        for cc, what in countries_in_address(line):
+            clues.append(CountryClue(cc, f"{what} on the page", 1))
+        for m in _PHONE.finditer(line):
+            code = m.group(1)
+            cc = PHONE_PREFIXES.get(code) or PHONE_PREFIXES.get(code[:2])
+            if cc:
+                clues.append(CountryClue(cc, f"phone number +{code}… on the page", 1))
+    clues = list(dict.fromkeys(clues))
+    country, country_note = decide_country(clues)
+
+    language, language_note = detect_language(words)
+    locale_lang = context.locale_language
+
+    order: list[OrderEvidence] = []
+    seen: set[str] = set()
+    for line in lines:
+        for span, readings in find_numeric_dates(line):
+            two_way = {o: d for o, d in readings.items() if o is not DateOrder.YMD}
+            if len(two_way) == 1 and span not in seen:
+                seen.add(span)
+                (o,) = two_way
+                order.append(OrderEvidence(o, f"another date on the document, '{span}', can only be {o.value}", 5))
+    if context.locale:
+        by_locale = DATE_ORDER_BY_COUNTRY.get(context.locale_region or "") or DATE_ORDER_BY_LANGUAGE.get(
+            locale_lang or ""
+        )
+        if by_locale:
+            order.append(OrderEvidence(by_locale, f"the document's locale {context.locale}", 4))
+    if country and (by_country := DATE_ORDER_BY_COUNTRY.get(country.country)):
+        order.append(OrderEvidence(by_country, f"the vendor is in {country.country} ({country.source})", 3))
+    if language and (by_language := DATE_ORDER_BY_LANGUAGE.get(language)):
+        order.append(OrderEvidence(by_language, language_note, 2))
+
+    decimal: list[DecimalEvidence] = []
+    votes = _decimal_votes(lines)
+    total = votes[","] + votes["."]
+    if total:
+        sep, n = votes.most_common(1)[0]
+        if n >= 2 and n / total >= 0.8:
+            decimal.append(DecimalEvidence(sep, f"{n} of {total} amounts on the document use '{sep}' for decimals", 5))
+    if context.locale:
+        by_locale_sep = DECIMAL_BY_COUNTRY.get(context.locale_region or "") or DECIMAL_BY_LANGUAGE.get(
+            locale_lang or ""
+        )
+        if by_locale_sep:
+            decimal.append(DecimalEvidence(by_locale_sep, f"the document's locale {context.locale}", 4))
+    if country and (by_country_sep := DECIMAL_BY_COUNTRY.get(country.country)):
+        decimal.append(DecimalEvidence(by_country_sep, f"the vendor is in {country.country} ({country.source})", 3))
+    if language and (by_language_sep := DECIMAL_BY_LANGUAGE.get(language)):
+        decimal.append(DecimalEvidence(by_language_sep, language_note, 2))
+
+    marks: list[str] = []
+    mark_conf = 1.0
+    for page in extraction.document.pages:
+        for page_line in page.lines:
+            found = find_currency_marks(page_line.text)
+            if found:
+                marks.extend(found)
+                mark_conf = min(mark_conf, page_line.confidence, *(w.confidence for w in page_line.words))
+    return DocumentEvidence(
+        country=country,
+        country_note=country_note,
+        country_clues=tuple(clues),
+        language=language or locale_lang,
+        language_note=language_note
+        if language
+        else (f"the document's locale {context.locale}" if locale_lang else language_note),
+        date_order=tuple(order),
+        decimal=tuple(decimal),
+        currency_marks=tuple(marks),
+        currency_mark_confidence=mark_conf if marks else 0.0,
+    )

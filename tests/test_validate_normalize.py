@@ -1,0 +1,151 @@
+"""normalize_extraction: document evidence decides, failures are recorded, nothing is guessed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from invoicer.contract import validate_output
+from invoicer.document import Document, Extraction, Field, Line, LineItem, Page, RuleOutcome, Word, WordSource
+from invoicer.validate.normalize import NormalizationContext, collect_evidence, normalize_extraction
+
+
+def page_of(*texts: str) -> Page:
+    lines = []
+    for i, text in enumerate(texts):
+        words, x = [], 20.0
+        for w in text.split():
+            words.append(Word(w, (x, 40.0 + 14 * i, x + 6 * len(w), 50.0 + 14 * i), 0.97))
+            x += 6 * len(w) + 4
+        lines.append(Line(tuple(words), 0.97))
+    return Page(1, 595.0, 842.0, None, WordSource.TEXT_LAYER, tuple(lines), "pdf-text")
+
+
+def extraction(lines: list[str], **raws: str) -> Extraction:
+    doc = Document("a" * 64, "t.pdf", "application/pdf", 1, (page_of(*lines, *raws.values()),))
+    return Extraction(doc).with_fields(Field(name, None, raw, 0.95, 1) for name, raw in raws.items())
+
+
+def results(ex: Extraction, outcome: RuleOutcome) -> dict[str, str]:
+    return {v.rule: v.message for v in ex.validation if v.outcome is outcome}
+
+
+def test_vendor_vat_id_decides_day_first_and_says_so() -> None:
+    ex = normalize_extraction(extraction([], invoice_date="01/02/2024", vendor_tax_id="DE 136 695 976"))
+    assert ex.value("invoice_date") == "2024-02-01"
+    assert ex.value("vendor_tax_id") == "DE136695976"
+    passed = results(ex, RuleOutcome.PASS)
+    assert "day-first" in passed["normalize_invoice_date"] and "VAT id DE136695976" in passed["normalize_invoice_date"]
+
+
+def test_iban_country_and_usd_and_labels_each_decide() -> None:
+    by_iban = normalize_extraction(extraction([], invoice_date="03/04/2024", iban="GB82 WEST 1234 5698 7654 32"))
+    assert by_iban.value("invoice_date") == "2024-04-03" and by_iban.value("iban") == "GB82WEST12345698765432"
+    by_currency = normalize_extraction(extraction([], invoice_date="03/04/2024", currency="USD"))
+    assert by_currency.value("invoice_date") == "2024-03-04"
+    assert "USD" in results(by_currency, RuleOutcome.PASS)["normalize_invoice_date"]
+    by_labels = normalize_extraction(extraction(["Factuur", "Totaal", "BTW 21%"], invoice_date="03-04-2024"))
+    assert by_labels.value("invoice_date") == "2024-04-03"
+    assert "labels in nl" in results(by_labels, RuleOutcome.PASS)["normalize_invoice_date"]
+
+
+def test_another_date_beats_the_country() -> None:
+    ex = extraction(["Delivered 04/15/2024"], invoice_date="04/02/2024", vendor_tax_id="DE136695976")
+    out = normalize_extraction(ex)
+    assert out.value("invoice_date") == "2024-04-02"  # month-first, as the page's other date shows
+    assert "04/15/2024" in results(out, RuleOutcome.PASS)["normalize_invoice_date"]
+
+
+def test_undecidable_date_is_left_empty_with_both_readings() -> None:
+    out = normalize_extraction(extraction([], invoice_date="01/02/2024", due_date="15/02/2024"))
+    assert out.value("invoice_date") == "2024-02-01"  # the due date decides
+    alone = normalize_extraction(extraction([], invoice_date="01/02/2024"))
+    assert alone.value("invoice_date") is None
+    failed = results(alone, RuleOutcome.FAIL)["normalize_invoice_date"]
+    assert "ambiguous" in failed and "2024-02-01" in failed and "2024-01-02" in failed
+    assert alone.field("invoice_date") is not None and alone.field("invoice_date").raw == "01/02/2024"  # type: ignore[union-attr]
+
+
+def test_customer_country_on_the_page_does_not_decide() -> None:
+    ex = extraction(["Bill to: ACME GmbH, 10117 Berlin, GERMANY"], invoice_date="5/10/2019")
+    evidence = collect_evidence(ex)
+    assert evidence.country is None and "customer" in evidence.country_note
+    assert any(c.country == "DE" for c in evidence.country_clues)
+    assert normalize_extraction(ex).value("invoice_date") is None
+
+
+def test_vendor_address_decides_country_and_dollar() -> None:
+    ex = extraction(
+        [], total="$219.00", invoice_date="5/10/2019", vendor_address="55 Cyril Magnin St, San Francisco, CA 94102"
+    )
+    out = normalize_extraction(ex)
+    assert out.value("currency") == "USD" and out.value("total") == "219.00"
+    assert out.value("invoice_date") == "2019-05-10"
+    currency = out.field("currency")
+    assert currency is not None and currency.source == "rule" and currency.confidence == 0.95
+    assert "US" in results(out, RuleOutcome.PASS)["normalize_currency"]
+    validate_output(out.to_dict())
+
+
+def test_currency_fails_closed() -> None:
+    assert normalize_extraction(extraction(["Kopierpapier"], vendor_name="Nordlicht")).validation == ()
+    out = normalize_extraction(extraction(["Total 12.50"], total="12.50"))
+    assert out.value("currency") is None
+    assert "not assuming" in results(out, RuleOutcome.FAIL)["normalize_currency"]
+    dollar = normalize_extraction(extraction([], total="$12.50", currency="$"))
+    assert dollar.value("currency") is None and "can mean" in results(dollar, RuleOutcome.FAIL)["normalize_currency"]
+    assert dollar.field("currency") is not None  # kept, with its raw, for the reviewer
+
+
+def test_document_decimal_convention_decides_three_digit_tails() -> None:
+    german = normalize_extraction(extraction(["Summe 12,50", "MwSt 2,38"], total="1.234", currency="EUR"))
+    assert german.value("total") == "1234.00"
+    assert "2 of 2 amounts" in results(german, RuleOutcome.PASS)["normalize_total"]
+    english = normalize_extraction(extraction(["Subtotal 12.50", "Tax 2.38"], total="1.234", currency="EUR"))
+    assert english.value("total") == "1.234"
+    unknown = normalize_extraction(extraction([], total="1.234", currency="EUR"))
+    assert unknown.value("total") is None and "ambiguous" in results(unknown, RuleOutcome.FAIL)["normalize_total"]
+
+
+def test_tagger_value_disagreeing_with_the_print_is_flagged() -> None:
+    ex = extraction([], total="319,45 €")
+    ex = ex.with_fields([replace(ex.fields[0], value="999.00")])
+    out = normalize_extraction(ex)
+    assert out.value("total") is None
+    assert "disagrees" in results(out, RuleOutcome.FAIL)["normalize_total"]
+    agreeing = ex.with_fields([replace(ex.fields[0], value="319.45")])
+    assert normalize_extraction(agreeing).value("total") == "319.45"
+
+
+def test_person_entered_fields_are_kept_and_normalization_is_idempotent() -> None:
+    ex = extraction([], invoice_date="01/02/2024", total="1.234,56 €")
+    date_field, total_field = ex.field("invoice_date"), ex.field("total")
+    assert date_field is not None and total_field is not None
+    ex = ex.with_fields([replace(date_field, value="2024-01-02", source="person"), total_field])
+    once = normalize_extraction(ex)
+    assert once.value("invoice_date") == "2024-01-02" and once.value("total") == "1234.56"
+    assert once.value("currency") == "EUR"
+    twice = normalize_extraction(replace(once, validation=()))
+    assert [f.value for f in twice.fields] == [f.value for f in once.fields]
+
+
+def test_line_items_are_normalized_and_bad_cells_reported() -> None:
+    ex = replace(
+        extraction(["Summe 12,50"], total="59,90 €"),
+        line_items=(
+            LineItem("Papier", "10", "4,99", "49,90", "19 %"),
+            LineItem("Porto", "1", "10,00", "1O,00", "7"),
+        ),
+    )
+    out = normalize_extraction(ex)
+    first, second = out.line_items
+    assert (first.quantity, first.unit_price, first.amount, first.tax_rate) == ("10", "4.99", "49.90", "19")
+    assert second.amount is None and second.unit_price == "10.00"
+    assert "line 2 amount" in results(out, RuleOutcome.FAIL)["normalize_line_items"]
+
+
+def test_context_locale_and_vendor_master_country() -> None:
+    ex = extraction([], invoice_date="04/05/2024", total="$1,234")
+    us = normalize_extraction(ex, NormalizationContext(locale="en-US"))
+    assert us.value("invoice_date") == "2024-04-05" and us.value("currency") == "USD" and us.value("total") == "1234.00"
+    au = normalize_extraction(ex, NormalizationContext(vendor_country="AU"))
+    assert au.value("invoice_date") == "2024-05-04" and au.value("currency") == "AUD"
