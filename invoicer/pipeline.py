@@ -71,7 +71,7 @@ class Pipeline:
             OcrStage(engine),
             TagStage(tagger),
             ValidateStage(settings.validate),
-            STORES.create(store),
+            STORES.create(store, settings),
         ]
         return cls(stages, settings)
 
