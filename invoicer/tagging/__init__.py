@@ -119,7 +119,15 @@ class FakeTagger:
 
 
 def tagger_from_settings(name: str, model: str | None = None) -> Any:
-    """Resolve ``auto`` (the LayoutLM tagger when installed, else ``none``) and build the tagger."""
+    """Resolve ``auto`` (the LayoutLM tagger when installed, else ``none``) and build the tagger.
+
+    A ``model`` folder with ``auto`` or ``layoutlm`` selects the LayoutLM tagger on that checkpoint,
+    whether or not the default model is installed."""
+    if model is not None and name in ("auto", "layoutlm"):
+        from invoicer.tagging.layoutlm import register_layoutlm
+
+        register_layoutlm()
+        name = "layoutlm"
     if name == "auto":
         name = "layoutlm" if "layoutlm" in TAGGERS else "none"
     if model is not None:
@@ -148,6 +156,9 @@ class TagStage:
         for note in result.notes:
             out = out.with_note(note)
         return out
+
+
+from invoicer.tagging import layoutlm as _layoutlm  # noqa: E402, F401  (registers "layoutlm" when its model is installed)
 
 
 def merge_notes(notes: Iterable[str]) -> tuple[str, ...]:

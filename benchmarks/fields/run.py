@@ -1,0 +1,307 @@
+"""Field extraction quality and speed of the LayoutLM tagger, end to end through the pipeline.
+
+    .venv/bin/python -m benchmarks.fields.run [--part yardstick|sroie|synth|speed|all] [--model DIR]
+        [--ocr auto|tesseract|...] [--limit N] [--synth-n 100 --synth-seed 900001] [--out FILE]
+
+Parts (every document goes through :class:`invoicer.pipeline.Pipeline`: ingest → OCR (pages without
+a usable text layer) → tagging → validation/normalization; the values compared are the extraction's
+normalized field values, scored by :mod:`invoicer.tagging.scoring`):
+
+* ``yardstick`` — the 100 hand-checked real PDFs (``benchmarks/yardstick``, from
+  ``shared/data/receipts-pdf``; never trained on): per-field precision / recall / F1 / exact (with the
+  labelled alternates accepted) and line-item row F1 where the truth has line items;
+* ``sroie`` — the SROIE validation receipts (the recorded split's held-out side), end to end from the
+  JPEG images through our OCR stage (engine named in the output): company → vendor_name, address →
+  vendor_address, date → invoice_date, total → total;
+* ``synth`` — freshly generated synthetic documents (a seed never used for training), born-digital PDFs;
+* ``speed`` — born-digital one-page invoices (generated) end to end, model loaded once: pages per
+  second for ingest + tagging + decoding (and with validation).
+
+Prints one JSON object (machine, model, OCR engine, data, results) and writes it to ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from benchmarks.machine import machine_info
+from invoicer.config import Settings
+from invoicer.document import FIELD_NAMES, Document, Extraction, LineItem
+from invoicer.pipeline import Pipeline
+from invoicer.tagging.scoring import Scoreboard, options_of
+
+ROOT = Path(__file__).resolve().parents[2]
+ACCEPTANCE_YARDSTICK = ("total", "invoice_date", "currency", "vendor_name", "invoice_number")
+SROIE_FIELDS = ("vendor_name", "vendor_address", "invoice_date", "total")
+
+
+THREADS: int | None = None
+
+
+def _pipeline(model: str | None, ocr: str, compute_dtype: str = "float32") -> tuple[Pipeline, str]:
+    from invoicer.tagging.layoutlm import LayoutLMTagger
+
+    settings = Settings()
+    settings = replace(settings, ocr=replace(settings.ocr, engine=ocr))
+    tagger = LayoutLMTagger(model, compute_dtype=compute_dtype, threads=THREADS)
+    pipeline = Pipeline.from_settings(settings, tagger=tagger)
+    pipeline.setup()
+    engine = pipeline.stages[0]
+    name = getattr(getattr(engine, "engine", None), "name", "?")
+    return pipeline, str(name)
+
+
+CACHE: Path | None = None
+
+
+def _process(pipeline: Pipeline, path: Path) -> Extraction:
+    """``pipeline.process(path)``; with ``--cache``, the words after ingest + OCR are kept per file (keyed by
+    its sha256 and the OCR engine) so a rerun with another tagger model only re-runs tagging and validation."""
+    if CACHE is None:
+        return pipeline.process(path)
+    from invoicer.errors import InvoicerError
+    from invoicer.ingest import ingest_bytes, sha256_of
+    from invoicer.limits import Deadline
+    from invoicer.pipeline import failed_extraction
+
+    data = path.read_bytes()
+    engine = getattr(getattr(pipeline.stages[0], "engine", None), "name", "ocr")
+    file = CACHE / f"{sha256_of(data)}-{engine}.json"
+    try:
+        if file.is_file():
+            extraction = Extraction(Document.from_dict(json.loads(file.read_text("utf-8"))))
+        else:
+            document = ingest_bytes(data, path.name, pipeline.settings.ingest, source_path=str(path))
+            extraction = pipeline.stages[0].run(Extraction(document), Deadline.never())
+            extraction = replace(extraction, document=replace(extraction.document, pages=tuple(
+                p.without_image() for p in extraction.document.pages)))  # fmt: skip
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(json.dumps(extraction.document.to_dict(), ensure_ascii=False), "utf-8")
+        for stage in pipeline.stages[1:]:
+            extraction = stage.run(extraction, Deadline.never())
+        return extraction
+    except InvoicerError as exc:
+        return failed_extraction(path, exc.code, exc.message, exc.hint, exc.page)
+
+
+def _values(extraction: Extraction) -> dict[str, str | None]:
+    return {f.name: f.value for f in extraction.fields}
+
+
+def part_yardstick(model: str | None, ocr: str, limit: int | None, keep_errors: int) -> dict[str, Any]:
+    from invoicer.datasets.yardstick import default_receipts_root, load_yardstick
+
+    docs = load_yardstick()[: limit or None]
+    root = default_receipts_root()
+    pipeline, engine = _pipeline(model, ocr)
+    board = Scoreboard(FIELD_NAMES)
+    failures: list[str] = []
+    t0 = time.perf_counter()
+    sources: dict[str, int] = {}
+    with pipeline:
+        for doc in docs:
+            extraction = _process(pipeline, root / doc.path)
+            if extraction.error is not None:
+                failures.append(f"{doc.path}: {extraction.error.code} {extraction.error.message}")
+            for page in extraction.document.pages:
+                sources[page.source.value] = sources.get(page.source.value, 0) + 1
+            truth = {n: options_of(doc.fields.get(n), doc.alternates.get(n, ())) for n in FIELD_NAMES}
+            board.add(
+                _values(extraction),
+                truth,
+                extraction.line_items,
+                doc.line_items if doc.line_items else None,
+                key=doc.path,
+                keep_errors=keep_errors,
+            )
+    result = board.to_dict()
+    result["acceptance"] = {
+        "exact_at_least_0.90": {n: result["fields"][n]["exact"] for n in ACCEPTANCE_YARDSTICK},
+        "line_items_row_f1_at_least_0.8": result.get("line_items", {}).get("f1"),
+    }
+    return {
+        "data": f"benchmarks/yardstick ({len(docs)} real PDFs from shared/data/receipts-pdf)",
+        "ocr_engine": engine,
+        "page_sources": sources,
+        "seconds": round(time.perf_counter() - t0, 1),
+        "failures": failures,
+        "result": result,
+        "errors": board.errors,
+    }
+
+
+def part_sroie(model: str | None, ocr: str, limit: int | None, keep_errors: int) -> dict[str, Any]:
+    from invoicer.datasets.sroie import sroie_receipts
+
+    receipts = list(sroie_receipts("validation"))[: limit or None]
+    pipeline, engine = _pipeline(model, ocr)
+    board = Scoreboard(SROIE_FIELDS)
+    t0 = time.perf_counter()
+    with pipeline:
+        for receipt in receipts:
+            extraction = _process(pipeline, receipt.image_path)
+            truth = {n: options_of(receipt.truth.get(n)) for n in SROIE_FIELDS}
+            board.add(_values(extraction), truth, key=receipt.receipt_id, keep_errors=keep_errors)
+    result = board.to_dict()
+    result["acceptance"] = {
+        "f1_at_least_0.85": {n: result["fields"][n]["f1"] for n in ("vendor_name", "invoice_date", "total")},
+        "address_f1_at_least_0.7": result["fields"]["vendor_address"]["f1"],
+    }
+    return {
+        "data": f"SROIE validation side of invoicer/datasets/splits/sroie.json ({len(receipts)} receipts), "
+        "end to end from the JPEG images",
+        "ocr_engine": engine,
+        "seconds": round(time.perf_counter() - t0, 1),
+        "result": result,
+        "errors": board.errors,
+    }
+
+
+def _generate(out: Path, n: int, seed: int, kind: str = "mixed") -> list[tuple[Path, dict[str, Any]]]:
+    from invoicer.synth.engine import SynthOptions, write_document
+
+    docs = []
+    options = SynthOptions(kind=kind)
+    for index in range(n):
+        try:
+            record = write_document(out, seed, index, options)
+        except Exception as exc:  # the generator's own failures are reported, not hidden
+            print(f"synth document {index} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
+        truth = json.loads((out / str(record.truth)).read_text("utf-8"))
+        docs.append((out / record.files[0], truth))
+    return docs
+
+
+def part_synth(model: str | None, ocr: str, n: int, seed: int, keep_errors: int) -> dict[str, Any]:
+    pipeline, engine = _pipeline(model, ocr)
+    board = Scoreboard(FIELD_NAMES)
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = _generate(Path(tmp), n, seed)
+        with pipeline:
+            for path, truth in docs:
+                extraction = pipeline.process(path)
+                values = {name: field.get("value") for name, field in truth["fields"].items()}
+                items = [LineItem.from_dict(x) for x in truth.get("line_items", ())]
+                board.add(
+                    _values(extraction),
+                    {n_: options_of(values.get(n_)) for n_ in FIELD_NAMES},
+                    extraction.line_items,
+                    items or None,
+                    key=f"{truth.get('layout')}/{truth.get('id')}",
+                    keep_errors=keep_errors,
+                )
+    return {
+        "data": f"{len(docs)} synthetic documents, `invoicer synth` seed {seed} (training used other seeds), "
+        "born-digital PDFs",
+        "ocr_engine": engine,
+        "seconds": round(time.perf_counter() - t0, 1),
+        "result": board.to_dict(),
+        "errors": board.errors,
+    }
+
+
+def part_speed(model: str | None, n: int, seed: int, compute_dtype: str) -> dict[str, Any]:
+    from invoicer.config import IngestSettings
+    from invoicer.ingest import ingest_bytes
+    from invoicer.tagging.layoutlm import LayoutLMTagger
+
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = [(p, t) for p, t in _generate(Path(tmp), n * 3, seed, kind="invoice") if len(t["pages"]) == 1][:n]
+        payloads = [(p.name, p.read_bytes()) for p, _ in docs]
+    tagger = LayoutLMTagger(model, compute_dtype=compute_dtype, threads=THREADS)
+    tagger.setup()
+    settings = IngestSettings()
+    ingest_bytes(payloads[0][1], payloads[0][0], settings)
+    tagger.tag(ingest_bytes(payloads[0][1], payloads[0][0], settings))  # warm-up
+    per_doc: list[float] = []
+    t0 = time.perf_counter()
+    for name, data in payloads:
+        t = time.perf_counter()
+        document = ingest_bytes(data, name, settings)
+        tagger.tag(document)
+        per_doc.append(time.perf_counter() - t)
+    tag_total = time.perf_counter() - t0
+    pipeline, _ = _pipeline(model, "none", compute_dtype)
+    t0 = time.perf_counter()
+    with pipeline:
+        for name, data in payloads:
+            pipeline.extract_bytes(data, name)
+    full_total = time.perf_counter() - t0
+    return {
+        "data": f"{len(payloads)} one-page born-digital synthetic invoices (seed {seed})",
+        "compute_dtype": compute_dtype,
+        "torch_threads": THREADS or "default",
+        "ingest_tag_decode": {
+            "pages_per_second": round(len(payloads) / tag_total, 2),
+            "median_ms_per_page": round(1000 * statistics.median(per_doc), 1),
+            "p90_ms_per_page": round(1000 * sorted(per_doc)[int(0.9 * (len(per_doc) - 1))], 1),
+        },
+        "full_pipeline_with_validation": {"pages_per_second": round(len(payloads) / full_total, 2)},
+        "target_pages_per_second": 8,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--part", choices=("yardstick", "sroie", "synth", "speed", "all"), default="all")
+    parser.add_argument("--model", help="tagger checkpoint folder (default: invoicer/models/tagger)")
+    parser.add_argument("--ocr", default="auto", help="OCR engine for scanned pages (default: auto)")
+    parser.add_argument("--limit", type=int, help="only the first N documents of yardstick / SROIE")
+    parser.add_argument("--synth-n", type=int, default=100)
+    parser.add_argument("--synth-seed", type=int, default=900001)
+    parser.add_argument("--speed-n", type=int, default=40)
+    parser.add_argument("--compute-dtype", default="float32", choices=("float32", "bfloat16"))
+    parser.add_argument("--errors", type=int, default=40, help="wrong predictions listed per part")
+    parser.add_argument("--threads", type=int, help="torch CPU threads while tagging (default: torch's)")
+    parser.add_argument(
+        "--cache", type=Path, help="keep words after ingest + OCR here (yardstick, SROIE) to rerun other models fast"
+    )
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    global THREADS, CACHE
+    THREADS = args.threads
+    CACHE = args.cache
+
+    from invoicer.tagging.model import default_model_dir
+
+    model_dir = Path(args.model) if args.model else default_model_dir()
+    meta_file = model_dir / "tagger.json"
+    report: dict[str, Any] = {
+        "benchmark": "fields",
+        "machine": machine_info(),
+        "model": str(model_dir),
+        "model_info": json.loads(meta_file.read_text("utf-8")).get("step") if meta_file.is_file() else None,
+        "command": " ".join(["python -m benchmarks.fields.run", *sys.argv[1:]]),
+        "ocr_cache": str(args.cache) if args.cache else None,
+    }
+    parts = ("yardstick", "sroie", "synth", "speed") if args.part == "all" else (args.part,)
+    for part in parts:
+        t0 = time.perf_counter()
+        if part == "yardstick":
+            report[part] = part_yardstick(args.model, args.ocr, args.limit, args.errors)
+        elif part == "sroie":
+            report[part] = part_sroie(args.model, args.ocr, args.limit, args.errors)
+        elif part == "synth":
+            report[part] = part_synth(args.model, args.ocr, args.synth_n, args.synth_seed, args.errors)
+        else:
+            report[part] = part_speed(args.model, args.speed_n, args.synth_seed + 1, args.compute_dtype)
+        print(f"{part}: {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    print(text)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""OCR acceptance benchmark (issue 4): one run, same crops, machine named.
+
+    .venv/bin/python -m benchmarks.ocr [--model DIR] [--lines N] [--receipts N] [--invoices N]
+
+On SROIE *validation* line crops (never trained on; a fixed every-k-th subset of ``--lines``, all
+with ``--lines 0``) it measures the case-insensitive character error rate of
+
+* invoicer's TrOCR model (``--model``, default ``invoicer/models/ocr``), batched greedy decoding;
+* Tesseract 5 (``--psm 7``, ``OMP_THREAD_LIMIT=1``, eng), one process per crop;
+* RapidOCR's PP-OCRv4 recognizer (ONNX from rapidocr-onnxruntime), batches of 6 as RapidOCR does;
+
+then our throughput (lines/s, batched), the end-to-end time (detect + recognize) on SROIE validation
+receipt images and on 300-dpi A4 invoice scans (invoicer.synth.basic, degraded), Tesseract's
+full-page time (``--psm 3``) on the same pages, and the peak memory of a separate OCR process.
+Prints JSON and writes it to ``benchmarks/ocr/results/ocr.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.ocr.common import machine
+
+HERE = Path(__file__).resolve().parent
+
+
+def validation_crops(n: int) -> list[Any]:
+    from invoicer.datasets.sroie import sroie_line_crops
+    from invoicer.training.ocr import fixed_subset
+
+    crops = list(sroie_line_crops("validation"))
+    return crops if n <= 0 else fixed_subset(crops, n)
+
+
+def cer(predictions: list[str], references: list[str]) -> dict[str, float]:
+    from invoicer.training.ocr import character_error_rate
+
+    exact = sum(p.strip().upper() == r.strip().upper() for p, r in zip(predictions, references, strict=True))
+    return {
+        "cer_case_insensitive": round(character_error_rate(predictions, references), 4),
+        "cer_case_sensitive": round(character_error_rate(predictions, references, ignore_case=False), 4),
+        "exact_lines": round(exact / max(1, len(references)), 4),
+    }
+
+
+def tesseract_lines(images: list[Any]) -> tuple[list[str], float]:
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    out = []
+    t0 = time.perf_counter()
+    for image in images:
+        buf = io.BytesIO()
+        image.save(buf, format="PNG")
+        proc = subprocess.run(
+            ["tesseract", "stdin", "stdout", "--psm", "7", "-l", "eng"],
+            input=buf.getvalue(), capture_output=True, env=env, check=False, timeout=60,
+        )  # fmt: skip
+        out.append(" ".join(proc.stdout.decode("utf-8", errors="replace").split()))
+    return out, time.perf_counter() - t0
+
+
+def rapidocr_recognizer() -> Any:
+    from rapidocr_onnxruntime.ch_ppocr_rec import TextRecognizer
+
+    from invoicer.ocr.detect import ppocr_model_path
+
+    return TextRecognizer(
+        {
+            "model_path": str(ppocr_model_path("rec")),
+            "use_cuda": False,
+            "use_dml": False,
+            "intra_op_num_threads": -1,
+            "inter_op_num_threads": -1,
+            "rec_img_shape": [3, 48, 320],
+            "rec_batch_num": 6,
+        }
+    )
+
+
+def rapidocr_lines(images: list[Any]) -> tuple[list[str], float]:
+    import numpy as np
+
+    rec = rapidocr_recognizer()
+    arrays = [np.repeat(np.asarray(im.convert("L"))[:, :, None], 3, axis=2) for im in images]
+    t0 = time.perf_counter()
+    results, _ = rec(arrays)
+    return [" ".join(text.split()) for text, _ in results], time.perf_counter() - t0
+
+
+def invoice_scans(n: int) -> list[Any]:
+    from invoicer.synth.basic import InvoiceSpec, degrade, rasterize_pdf, render_invoice_pdf
+
+    pages = []
+    for seed in range(n):
+        pdf = render_invoice_pdf(InvoiceSpec(invoice_number=f"RE-2024-{seed:04d}"))
+        pages.append(degrade(rasterize_pdf(pdf, dpi=300)[0], seed=seed))
+    return pages
+
+
+def timed_pages(engine: Any, pages: list[Any]) -> list[float]:
+    times = []
+    for page in pages:
+        t0 = time.perf_counter()
+        engine.read_pages([page])
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default=None, help="model directory or hub id (default: invoicer/models/ocr)")
+    parser.add_argument("--lines", type=int, default=1000, help="SROIE validation crops (0 = all)")
+    parser.add_argument("--receipts", type=int, default=10, help="SROIE validation receipts timed end to end")
+    parser.add_argument("--invoices", type=int, default=3, help="300-dpi A4 invoice scans timed end to end")
+    parser.add_argument("--detector", default="auto")
+    parser.add_argument("--skip-baselines", action="store_true")
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "ocr.json")
+    args = parser.parse_args()
+
+    from invoicer.ocr.trocr import TrOcrEngine, load_recognizer, resolve_model
+
+    report: dict[str, Any] = {"benchmark": "OCR acceptance (issue 4)", "machine": machine()}
+    crops = validation_crops(args.lines)
+    images = [c.image for c in crops]
+    refs = [c.text for c in crops]
+    report["data"] = {
+        "line_crops": f"{len(crops)} SROIE validation line crops (invoicer/datasets/splits/sroie.json; every k-th of "
+        f"all validation crops), {len({c.receipt_id for c in crops})} receipts",
+    }
+    name, _ = resolve_model(args.model)
+    report["model"] = name
+    t0 = time.perf_counter()
+    recognizer = load_recognizer(args.model)
+    report["model_load_seconds"] = round(time.perf_counter() - t0, 2)
+    recognizer.recognize(images[:8])  # warm-up
+    t0 = time.perf_counter()
+    ours = recognizer.recognize(images)
+    ours_s = time.perf_counter() - t0
+    report["trocr"] = {**cer([r.text for r in ours], refs), "seconds": round(ours_s, 2),
+                       "lines_per_second": round(len(images) / ours_s, 1)}  # fmt: skip
+    print(json.dumps(report["trocr"]), file=sys.stderr)
+    if not args.skip_baselines:
+        texts, secs = rapidocr_lines(images)
+        report["ppocrv4_rapidocr"] = {**cer(texts, refs), "seconds": round(secs, 2),
+                                      "lines_per_second": round(len(images) / secs, 1)}  # fmt: skip
+        print(json.dumps(report["ppocrv4_rapidocr"]), file=sys.stderr)
+        texts, secs = tesseract_lines(images)
+        report["tesseract_psm7"] = {**cer(texts, refs), "seconds": round(secs, 2),
+                                    "lines_per_second": round(len(images) / secs, 1)}  # fmt: skip
+        print(json.dumps(report["tesseract_psm7"]), file=sys.stderr)
+
+    # end to end: detect + recognize
+    from invoicer.datasets.sroie import sroie_receipts
+    from invoicer.ocr.engines import TesseractEngine
+
+    receipts = []
+    for k, receipt in enumerate(sroie_receipts("validation")):
+        if k >= args.receipts:
+            break
+        receipts.append(receipt.load_image())
+    invoices = invoice_scans(args.invoices)
+    engine = TrOcrEngine(model=args.model, detector=args.detector)
+    engine.setup()
+    engine.read_pages([receipts[0]])  # warm-up
+    tess = TesseractEngine(languages="eng")
+    rt, it = timed_pages(engine, receipts), timed_pages(engine, invoices)
+    trt, tit = timed_pages(tess, receipts), timed_pages(tess, invoices)
+    report["end_to_end"] = {
+        "detector": engine.detector.name,
+        "receipt_median_seconds": round(statistics.median(rt), 3),
+        "a4_300dpi_median_seconds": round(statistics.median(it), 3),
+        "tesseract_receipt_median_seconds": round(statistics.median(trt), 3),
+        "tesseract_a4_300dpi_median_seconds": round(statistics.median(tit), 3),
+        "receipts": len(receipts),
+        "invoices": len(invoices),
+    }
+    print(json.dumps(report["end_to_end"]), file=sys.stderr)
+    # peak memory of a fresh OCR process (load + one receipt + one A4 page)
+    cmd = [sys.executable, "-m", "benchmarks.ocr.memory", "--detector", args.detector]
+    if args.model:
+        cmd += ["--model", str(args.model)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=HERE.parent.parent)
+    try:
+        report["peak_memory"] = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        report["peak_memory"] = {"error": proc.stderr[-500:]}
+    report["machine_after"] = machine()["load_average_1_5_15"]
+    text = json.dumps(report, indent=1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

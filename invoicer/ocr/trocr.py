@@ -1,0 +1,302 @@
+"""Line recognition with a TrOCR-style ``VisionEncoderDecoderModel`` (transformers) and its ``TrOCRProcessor``.
+
+:func:`load_recognizer` is the one loader: it takes a local directory (loaded with
+``local_files_only``) or a hub id (``microsoft/trocr-base-printed`` works for a user who has it in
+the hub cache), or None for invoicer's own model in ``invoicer/models/ocr/``. Loaded models are
+cached per process, so every caller shares one copy.
+
+Decoding is batched greedy search over lines sorted by width (see :mod:`invoicer.ocr.lineimage`
+for the input format of invoicer's own models; other models get their processor's own resizing).
+A line's confidence is the geometric mean of the probabilities of the tokens it chose, end-of-text
+token included (``exp(mean log p)``): one unsure character pulls it down, a long sure line stays high.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PIL.Image import Image
+
+from invoicer.document import Line
+from invoicer.errors import ModelError, OcrError
+from invoicer.ocr.lineimage import LINE_HEIGHT, batch_tensor, line_to_array
+
+if TYPE_CHECKING:  # pragma: no cover
+    import torch
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "ocr"
+#: Marker in a model's config telling that it reads 32-pixel-high, aspect-preserving line images.
+INVOICER_LINE_FORMAT = "invoicer-line-h32"
+
+
+def default_model_installed(path: Path = DEFAULT_MODEL_DIR) -> bool:
+    """True when invoicer's own OCR model (weights, config, processor) is present in ``path``."""
+    return (path / "config.json").is_file() and any(path.glob("*.safetensors")) and (
+        path / "processor_config.json"
+    ).is_file()
+
+
+def torch_threads() -> int:
+    """Threads for torch: the CPUs this process may use (never more than 8)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(8, cpus))
+
+
+@dataclass(frozen=True, slots=True)
+class RecognizedLine:
+    """Text read from one line image, with a confidence in [0, 1]."""
+
+    text: str
+    confidence: float
+
+
+class TrOcrRecognizer:
+    """Reads line images with a loaded model and processor (batched greedy decoding)."""
+
+    def __init__(self, model: Any, processor: Any, *, device: str = "cpu", max_new_tokens: int = 128) -> None:
+        self.model = model.eval()
+        self.processor = processor
+        self.device = device
+        config = model.config
+        positions = getattr(getattr(config, "decoder", None), "max_position_embeddings", None)
+        self.max_new_tokens = min(max_new_tokens, positions - 2) if positions else max_new_tokens
+        self.tokenizer = processor.tokenizer
+        self.line_format = getattr(config, "invoicer_line_format", None) == INVOICER_LINE_FORMAT
+        image_processor = processor.image_processor
+        self.mean = float(_first(getattr(image_processor, "image_mean", 0.5)))
+        self.std = float(_first(getattr(image_processor, "image_std", 0.5)))
+        self.dtype = next(model.parameters()).dtype
+        self._lock = threading.Lock()
+
+    def recognize(self, images: Sequence[Image], batch_size: int = 64) -> list[RecognizedLine]:
+        """Text and confidence for each line image, in the given order."""
+        if batch_size < 1:
+            raise OcrError(f"batch_size must be at least 1, got {batch_size}")
+        if not images:
+            return []
+        import torch
+
+        if self.line_format:
+            arrays = [line_to_array(im) for im in images]
+            order = sorted(range(len(arrays)), key=lambda i: arrays[i].shape[1])
+        else:
+            arrays = []
+            order = list(range(len(images)))
+        results: list[RecognizedLine | None] = [None] * len(images)
+        with self._lock, torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                chunk = order[start : start + batch_size]
+                if self.line_format:
+                    pixels = batch_tensor([arrays[i] for i in chunk], self.mean, self.std)
+                    budget = min(self.max_new_tokens, pixels.shape[-1] // 5 + 6)
+                else:
+                    rgb = [images[i].convert("RGB") for i in chunk]
+                    pixels = self.processor(images=rgb, return_tensors="pt").pixel_values
+                    budget = self.max_new_tokens
+                for i, line in zip(chunk, self._decode(pixels, budget), strict=True):
+                    results[i] = line
+        return [r for r in results if r is not None]
+
+    def _decode(self, pixels: torch.Tensor, max_new_tokens: int) -> list[RecognizedLine]:
+        import torch
+
+        out = self.model.generate(
+            pixel_values=pixels.to(self.device, self.dtype),
+            max_new_tokens=max_new_tokens,
+            do_sample=False,
+            num_beams=1,
+            output_scores=True,
+            return_dict_in_generate=True,
+        )
+        sequences = out.sequences[:, 1:]  # drop the decoder start token
+        eos = self.model.generation_config.eos_token_id
+        eos_ids = set(eos if isinstance(eos, list) else [eos])
+        pad = self.model.generation_config.pad_token_id
+        logprobs = torch.stack([torch.log_softmax(s.float(), dim=-1) for s in out.scores], dim=1)
+        chosen = logprobs.gather(2, sequences[:, : logprobs.shape[1]].unsqueeze(-1)).squeeze(-1)
+        lines: list[RecognizedLine] = []
+        for row, lp in zip(sequences.tolist(), chosen, strict=True):
+            n = len(row)
+            for k, tok in enumerate(row):
+                if tok in eos_ids:
+                    n = k + 1
+                    break
+            ids = [t for t in row[:n] if t not in eos_ids and t != pad]
+            text = self.tokenizer.decode(ids, skip_special_tokens=True)
+            mean_lp = float(lp[:n].mean()) if n else -math.inf
+            lines.append(RecognizedLine(text.strip(), math.exp(mean_lp) if n else 0.0))
+        return lines
+
+
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, (list, tuple)) else value
+
+
+def resolve_model(model: str | Path | None) -> tuple[str, bool]:
+    """``(name_or_path, is_local)`` for a model argument (None → invoicer's own model)."""
+    if model is None:
+        if not default_model_installed():
+            raise ModelError(
+                f"invoicer's OCR model is not installed in {DEFAULT_MODEL_DIR}",
+                hint="train one with `invoicer train ocr` and copy its export there, or pass a model directory",
+            )
+        return str(DEFAULT_MODEL_DIR), True
+    path = Path(model).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise ModelError("not a model directory (no config.json)", path=str(path))
+        return str(path.resolve()), True
+    text = str(model)
+    if path.exists() or text.startswith((".", "/", "~")) or text.count("/") > 1:
+        raise ModelError("no such model directory", path=text, hint="pass a directory holding config.json or a hub id")
+    return text, False
+
+
+def pick_device(device: str = "auto") -> str:
+    """``auto`` → ``cuda`` when a GPU is present, else ``cpu``."""
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device not in ("cpu", "cuda") and not device.startswith("cuda:"):
+        raise ModelError(f"unknown device {device!r}; valid: auto, cpu, cuda, cuda:N")
+    return device
+
+
+def load_recognizer(model: str | Path | None = None, *, device: str = "auto") -> TrOcrRecognizer:
+    """The recognizer for ``model`` (local dir, hub id, or None for invoicer's own), loaded once per process."""
+    name, local = resolve_model(model)
+    return _load_cached(name, local, pick_device(device))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(name: str, local: bool, device: str) -> TrOcrRecognizer:
+    import torch
+    from transformers import TrOCRProcessor, VisionEncoderDecoderModel
+
+    if device == "cpu":
+        torch.set_num_threads(torch_threads())
+    dtype = torch.float16 if device.startswith("cuda") else torch.float32
+    try:
+        processor = TrOCRProcessor.from_pretrained(name, local_files_only=local)
+        model = VisionEncoderDecoderModel.from_pretrained(name, local_files_only=local, dtype=dtype)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"cannot load the OCR model ({exc})", path=name) from exc
+    model.to(device)  # type: ignore[arg-type]
+    log.info("loaded OCR model %s on %s (%s)", name, device, dtype)
+    return TrOcrRecognizer(model, processor, device=device)
+
+
+def clear_cache() -> None:
+    """Forget loaded models (tests; frees memory)."""
+    _load_cached.cache_clear()
+
+
+class TrOcrEngine:
+    """OCR engine ``trocr``: text-line detection, then batched line recognition, then words with boxes.
+
+    ``model``: a local model directory or hub id (None: invoicer's own model); ``detector``: a name from
+    :data:`invoicer.ocr.detect.DETECTORS` or ``auto``. Boxes it returns are pixels of each page image.
+    """
+
+    name = "trocr"
+
+    def __init__(
+        self,
+        model: str | Path | None = None,
+        detector: str = "auto",
+        device: str = "auto",
+        batch_size: int = 64,
+        min_confidence: float = 0.0,
+    ) -> None:
+        from invoicer.ocr.detect import make_detector
+
+        self.model = model
+        self.device = device
+        self.batch_size = batch_size
+        self.min_confidence = min_confidence
+        self.detector = make_detector(detector)
+        self._recognizer: TrOcrRecognizer | None = None
+
+    def setup(self) -> None:
+        if self._recognizer is None:
+            self._recognizer = load_recognizer(self.model, device=self.device)
+        setup = getattr(self.detector, "setup", None)
+        if callable(setup):
+            setup()
+
+    def read_pages(self, images: Sequence[Image]) -> list[tuple[Line, ...]]:
+        from invoicer.ocr.detect import crop_lines
+        from invoicer.ocr.words import lines_from_recognition
+
+        self.setup()
+        assert self._recognizer is not None
+        per_page = []
+        all_crops: list[Image] = []
+        for image in images:
+            boxes = self.detector.detect(image)
+            crops = crop_lines(image, boxes)
+            per_page.append((boxes, crops))
+            all_crops.extend(crops)
+        read = self._recognizer.recognize(all_crops, batch_size=self.batch_size)
+        out: list[tuple[Line, ...]] = []
+        k = 0
+        for boxes, crops in per_page:
+            texts = read[k : k + len(crops)]
+            k += len(crops)
+            keep = [i for i, r in enumerate(texts) if r.text and r.confidence >= self.min_confidence]
+            out.append(
+                lines_from_recognition(
+                    [boxes[i].bbox for i in keep],
+                    [texts[i].text for i in keep],
+                    [texts[i].confidence for i in keep],
+                    [crops[i] for i in keep],
+                )
+            )
+        return out
+
+
+def register_engine() -> None:
+    """Register :class:`TrOcrEngine` as OCR engine ``trocr`` (``auto`` then prefers it)."""
+    from invoicer.ocr.registry import ENGINES
+
+    if "trocr" not in ENGINES:
+        ENGINES.register("trocr", "TrOCR line recognizer (invoicer's model) with text-line detection")(TrOcrEngine)
+
+
+def engine_dependencies_installed() -> bool:
+    """True when torch and transformers can be imported (checked without importing them)."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in ("torch", "transformers"))
+
+
+__all__ = [
+    "DEFAULT_MODEL_DIR",
+    "INVOICER_LINE_FORMAT",
+    "LINE_HEIGHT",
+    "RecognizedLine",
+    "TrOcrEngine",
+    "TrOcrRecognizer",
+    "clear_cache",
+    "default_model_installed",
+    "engine_dependencies_installed",
+    "load_recognizer",
+    "pick_device",
+    "register_engine",
+    "resolve_model",
+    "torch_threads",
+]

@@ -1,0 +1,536 @@
+"""Tagged words → header fields and line items (pure functions, no model involved).
+
+1. :func:`tag_words`: per word, the most probable BIO label and its probability (the confidence).
+2. :func:`find_spans`: the words of one entity occurrence form a span; a ``B-`` label starts one, an
+   ``I-`` label joins the latest occurrence of its type when that is on the same page and at most
+   three lines above (else it starts one that is marked as not begun: a continuation).
+3. :func:`choose_fields`: per header field, every span is a candidate scored by its mean confidence
+   (a field no word was tagged with gets the word most probably beginning it when that probability
+   reaches :data:`FALLBACK_MIN`, see :func:`fallback_spans`)
+   plus simple priors, and the best one wins:
+
+   * amounts (``total``, ``subtotal``, ``tax_total``): a keyword on the same row or the row above
+     (``Total``, ``Summe``, ``zu zahlen``, ``TTC`` ... for totals; ``Sub``/``Netto``/``MwSt`` count
+     against a total), candidates that do not read as an amount lose; among totals the largest
+     amount and the lowest one on the page get a small bonus;
+   * dates: a candidate that reads as a date wins over one that does not; a date keyword on its row helps;
+   * other fields: earlier pages and higher on the page win ties.
+
+4. :func:`group_line_items`: ``B-item_description`` spans anchor rows; an ``item_description`` span
+   that starts with ``I-`` continues the previous row (a description's second line, or a row
+   continuing on the next page). Numeric columns join the row whose vertical band (from its anchor's
+   top to the next anchor's top) holds their centre; numbers above a page's first anchor complete the
+   last row of the previous page. Pages without anchors make one row per line carrying an amount.
+
+Values stay as printed (``raw``); :func:`decode` finally normalizes them with
+:func:`invoicer.validate.normalize.normalize_extraction`, the same code the validate stage uses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+import numpy as np
+
+from invoicer.document import (
+    DATE_FIELDS,
+    FIELD_NAMES,
+    LINE_ITEM_COLUMNS,
+    MONEY_FIELDS,
+    BBox,
+    Document,
+    Extraction,
+    Field,
+    LineItem,
+    Word,
+    union_bbox,
+)
+from invoicer.errors import AmbiguousValueError, InvoicerError, TaggingError
+from invoicer.tagging.labels import OUTSIDE, column_of, entity_type, is_begin
+
+FALLBACK_MIN = 0.2
+
+__all__ = [
+    "Candidate",
+    "Span",
+    "TaggedWord",
+    "choose_fields",
+    "decode",
+    "fallback_spans",
+    "find_spans",
+    "group_line_items",
+    "normalize_result",
+    "score_candidates",
+    "tag_words",
+]
+
+
+@dataclass(frozen=True)
+class TaggedWord:
+    """One word of the document with its predicted label: page (1-based), line index on the page,
+    position in the page's reading order."""
+
+    page: int
+    line: int
+    index: int
+    word: Word
+    label: str
+    confidence: float
+    probs: np.ndarray | None = field(default=None, compare=False, repr=False)  # all labels' probabilities
+
+
+@dataclass(frozen=True)
+class Span:
+    """Consecutive words of one entity type on one page."""
+
+    entity: str
+    page: int
+    words: tuple[TaggedWord, ...]
+    begins: bool  # True when its first word is labelled B-
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.word.text for w in self.words)
+
+    @property
+    def bbox(self) -> BBox:
+        return union_bbox(w.word.bbox for w in self.words)
+
+    @property
+    def confidence(self) -> float:
+        return float(sum(w.confidence for w in self.words) / len(self.words))
+
+    @property
+    def top(self) -> float:
+        return self.bbox[1]
+
+    @property
+    def center_y(self) -> float:
+        b = self.bbox
+        return (b[1] + b[3]) / 2
+
+
+@dataclass(frozen=True)
+class Candidate:
+    span: Span
+    score: float
+    reasons: tuple[str, ...] = ()
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+# ----------------------------------------------------------------------------------------------
+# 1-2: labels and spans
+# ----------------------------------------------------------------------------------------------
+
+
+def tag_words(document: Document, page_probs: Sequence[np.ndarray], labels: Sequence[str]) -> list[TaggedWord]:
+    """Each word's most probable label. ``page_probs[i]`` is ``(n_words, n_labels)`` for page ``i``."""
+    if len(page_probs) != len(document.pages):
+        raise TaggingError(f"{len(page_probs)} probability arrays for {len(document.pages)} pages")
+    out: list[TaggedWord] = []
+    for page, probs in zip(document.pages, page_probs, strict=True):
+        entries = [(li, w) for li, line in enumerate(page.lines) for w in line.words]
+        if probs.shape != (len(entries), len(labels)):
+            raise TaggingError(
+                f"page {page.number}: probabilities of shape {probs.shape} for {len(entries)} words "
+                f"and {len(labels)} labels"
+            )
+        if not entries:
+            continue
+        best = probs.argmax(axis=1)
+        for k, (li, w) in enumerate(entries):
+            out.append(TaggedWord(page.number, li, k, w, labels[int(best[k])], float(probs[k, best[k]]), probs[k]))
+    return out
+
+
+def _close_below(last: TaggedWord, word: TaggedWord) -> bool:
+    """Whether ``word`` can continue an occurrence whose latest word is ``last``: same page, and on the
+    same line or at most a few lines further down."""
+    if last.page != word.page:
+        return False
+    lb, wb = last.word.bbox, word.word.bbox
+    height = max(1.0, wb[3] - wb[1], lb[3] - lb[1])
+    return -0.5 * height <= wb[1] - lb[1] <= 3.0 * height
+
+
+def find_spans(tagged: Sequence[TaggedWord]) -> list[Span]:
+    """Entity occurrences, in reading order of their first word (see the module docstring).
+
+    As in the synthetic corpus' labels (:mod:`invoicer.synth.labels`), ``I-X`` joins the latest open
+    occurrence of ``X`` even when other words come between (two columns read line by line), provided
+    it sits on the same page at most three lines below that occurrence's latest word.
+    """
+    groups: list[list[TaggedWord]] = []
+    kinds: list[str] = []
+    begins: list[bool] = []
+    latest: dict[str, int] = {}
+    for tw in tagged:
+        kind = entity_type(tw.label)
+        if kind is None:
+            continue
+        k = latest.get(kind)
+        if not is_begin(tw.label) and k is not None and _close_below(groups[k][-1], tw):
+            groups[k].append(tw)
+            continue
+        latest[kind] = len(groups)
+        groups.append([tw])
+        kinds.append(kind)
+        begins.append(is_begin(tw.label))
+    return [Span(kind, g[0].page, tuple(g), b) for kind, g, b in zip(kinds, groups, begins, strict=True)]
+
+
+# ----------------------------------------------------------------------------------------------
+# 3: header fields
+# ----------------------------------------------------------------------------------------------
+
+_TOTAL_WORDS = re.compile(
+    r"total|gesamt|summe|betrag|zu zahlen|zahlbetrag|endbetrag|montant|ttc|totaal|te betalen|importe|"
+    r"a pagar|due|payable|grand|balance|jumlah|nett|rounded|bar\b|amount"
+)
+_NOT_TOTAL_WORDS = re.compile(
+    r"sub|zwischen|netto|\bnet\b|mwst|ust|steuer|\btax\b|vat|tva|btw|iva|\bht\b|change|ruckgeld|wechselgeld|"
+    r"gegeben|tender|cash|discount|rabatt|saving|excl"
+)
+_SUBTOTAL_WORDS = re.compile(r"sub|zwischen|netto|\bnet\b|\bht\b|excl|base|nettobetrag|subtotaal")
+_TAX_WORDS = re.compile(r"tax|vat|mwst|ust|steuer|tva|btw|iva|gst|sst")
+_DATE_WORDS = re.compile(r"date|datum|fecha|tarikh|\bdatu|le\b|issued|ausgestellt")
+_DUE_WORDS = re.compile(r"due|fallig|zahlbar bis|echeance|vervaldatum|vencimiento|payable by|pay by")
+
+
+def _row_context(span: Span, tagged_by_page: dict[int, list[TaggedWord]]) -> tuple[str, str]:
+    """Text left of ``span`` on its row, and the text of the row right above it (folded)."""
+    x0, y0, _, y1 = span.bbox
+    height = max(1.0, y1 - y0)
+    own = {id(w) for w in span.words}
+    left: list[tuple[float, str]] = []
+    above: list[tuple[float, str]] = []
+    for w in tagged_by_page.get(span.page, ()):
+        if id(w) in own:
+            continue
+        bx0, by0, _, by1 = w.word.bbox
+        cy = (by0 + by1) / 2
+        if y0 - 0.3 * height <= cy <= y1 + 0.3 * height and bx0 < x0:
+            left.append((bx0, w.word.text))
+        elif y0 - 1.8 * height <= cy < y0 - 0.3 * height:
+            above.append((bx0, w.word.text))
+    return _fold(" ".join(t for _, t in sorted(left))), _fold(" ".join(t for _, t in sorted(above)))
+
+
+def _amount(text: str) -> Decimal | None:
+    from invoicer.validate.normalize import find_amount
+
+    try:
+        return find_amount(text).value
+    except InvoicerError:
+        try:  # ambiguous 1.234 / 1,234: read the last separator as decimal to compare sizes
+            return find_amount(text, decimal_separator="," if text.rfind(",") > text.rfind(".") else ".").value
+        except InvoicerError:
+            return None
+
+
+def _is_date(text: str) -> bool:
+    from invoicer.validate.normalize import parse_date
+
+    try:
+        parse_date(text)
+        return True
+    except AmbiguousValueError:
+        return True  # a date, only its reading is open (the normalizer decides with the document's evidence)
+    except InvoicerError:
+        return False
+
+
+def score_candidates(
+    name: str, spans: Sequence[Span], tagged_by_page: dict[int, list[TaggedWord]], page_heights: dict[int, float]
+) -> list[Candidate]:
+    """Score every span of header field ``name``; best first."""
+    scored: list[Candidate] = []
+    amounts: dict[int, Decimal | None] = {}
+    if name in MONEY_FIELDS:
+        amounts = {i: _amount(s.text) for i, s in enumerate(spans)}
+    largest = max((a for a in amounts.values() if a is not None), default=None)
+    lowest = max((s.center_y + 10000 * s.page for s in spans), default=None)
+    for i, span in enumerate(spans):
+        score = span.confidence
+        reasons = [f"confidence {span.confidence:.2f}"]
+        height = page_heights.get(span.page, 842.0) or 842.0
+        if name in MONEY_FIELDS:
+            left, above = _row_context(span, tagged_by_page)
+            context = left or above
+            if amounts[i] is None:
+                score -= 0.5
+                reasons.append("not an amount")
+            if name == "total":
+                if _TOTAL_WORDS.search(left) and not _NOT_TOTAL_WORDS.search(left):
+                    score += 0.3
+                    reasons.append("total keyword")
+                elif _NOT_TOTAL_WORDS.search(context):
+                    score -= 0.3
+                    reasons.append("subtotal/tax/change keyword")
+                if largest is not None and amounts[i] == largest:
+                    score += 0.1
+                    reasons.append("largest amount")
+                if lowest is not None and span.center_y + 10000 * span.page == lowest:
+                    score += 0.05
+                    reasons.append("lowest")
+            elif name == "subtotal" and _SUBTOTAL_WORDS.search(context):
+                score += 0.2
+                reasons.append("subtotal keyword")
+            elif name == "tax_total" and _TAX_WORDS.search(context):
+                score += 0.2
+                reasons.append("tax keyword")
+        elif name in DATE_FIELDS:
+            if not _is_date(span.text):
+                score -= 0.5
+                reasons.append("not a date")
+            left, above = _row_context(span, tagged_by_page)
+            words = _DUE_WORDS if name == "due_date" else _DATE_WORDS
+            if words.search(left or above):
+                score += 0.1
+                reasons.append("date keyword")
+        else:
+            score += 0.05 * (1.0 - min(1.0, span.top / height)) - 0.05 * (span.page - 1)
+        scored.append(Candidate(span, score, tuple(reasons)))
+    scored.sort(key=lambda c: -c.score)
+    return scored
+
+
+def fallback_spans(
+    tagged: Sequence[TaggedWord], spans: Sequence[Span], labels: Sequence[str], min_probability: float = FALLBACK_MIN
+) -> list[Span]:
+    """For each header field no word was tagged with, the word most probably beginning it (if its ``B-``
+    probability reaches ``min_probability``), extended by the following words on its line whose most
+    probable label among this field's is ``I-``. Their confidence is that low probability, so the
+    validate stage sends such a field to review."""
+    found = {s.entity for s in spans}
+    index = {label: i for i, label in enumerate(labels)}
+    out: list[Span] = []
+    for name in FIELD_NAMES:
+        b, i = index.get(f"B-{name}"), index.get(f"I-{name}")
+        if name in found or b is None or i is None:
+            continue
+        scored = [(float(t.probs[b]), k) for k, t in enumerate(tagged) if t.probs is not None]
+        if not scored:
+            continue
+        p, k = max(scored)
+        if p < min_probability:
+            continue
+        words = [replace(tagged[k], label=f"B-{name}", confidence=p)]
+        for nxt in tagged[k + 1 :]:
+            if nxt.probs is None or nxt.page != words[0].page or nxt.line != words[0].line:
+                break
+            q = float(nxt.probs[i])
+            if nxt.label != OUTSIDE or q < min_probability or q < float(nxt.probs[b]):  # another entity, or not I-
+                break
+            words.append(replace(nxt, label=f"I-{name}", confidence=q))
+        out.append(Span(name, words[0].page, tuple(words), True))
+    return out
+
+
+def choose_fields(tagged: Sequence[TaggedWord], spans: Sequence[Span], document: Document) -> tuple[Field, ...]:
+    """One :class:`Field` (raw text, page, box, confidence) per header field that has a candidate."""
+    by_page: dict[int, list[TaggedWord]] = {}
+    for tw in tagged:
+        by_page.setdefault(tw.page, []).append(tw)
+    heights = {p.number: p.height for p in document.pages}
+    fields: list[Field] = []
+    for name in FIELD_NAMES:
+        candidates = [s for s in spans if s.entity == name]
+        if not candidates:
+            continue
+        best = score_candidates(name, candidates, by_page, heights)[0]
+        span = best.span
+        fields.append(Field(name, None, span.text, round(span.confidence, 4), span.page, span.bbox))
+    return tuple(fields)
+
+
+# ----------------------------------------------------------------------------------------------
+# 4: line items
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    page: int
+    anchor: Span | None
+    cells: dict[str, list[Span]] = field(default_factory=dict)
+
+    def add(self, column: str, span: Span) -> None:
+        self.cells.setdefault(column, []).append(span)
+
+    def spans(self) -> list[Span]:
+        return [s for spans in self.cells.values() for s in spans]
+
+
+def _band_rows(page: int, anchors: list[Span], numeric: list[Span]) -> tuple[list[_Row], list[Span]]:
+    """Rows of one page from its anchors; returns the rows and the numeric spans above the first anchor."""
+    rows = [_Row(page, a, {"description": [a]}) for a in anchors]
+    orphans: list[Span] = []
+    tops = [a.top for a in anchors]
+    for s in numeric:
+        cy = s.center_y
+        tol = 0.35 * max(1.0, s.bbox[3] - s.bbox[1])
+        k = -1
+        for i, top in enumerate(tops):
+            if cy + tol >= top:
+                k = i
+        if k < 0:
+            orphans.append(s)
+        else:
+            rows[k].add(column_of(s.entity) or "", s)
+    return rows, orphans
+
+
+def _line_rows(page: int, numeric: list[Span]) -> list[_Row]:
+    """Rows without description anchors: one per text line holding an amount (or any numeric column)."""
+    rows: list[_Row] = []
+    for s in sorted(numeric, key=lambda s: (s.center_y, s.bbox[0])):
+        if rows:
+            last = rows[-1]
+            ref = last.spans()[0]
+            h = max(1.0, ref.bbox[3] - ref.bbox[1])
+            if abs(s.center_y - ref.center_y) <= 0.6 * h:
+                last.add(column_of(s.entity) or "", s)
+                continue
+        rows.append(_Row(page, None, {column_of(s.entity) or "": [s]}))
+    return rows
+
+
+def _join_descriptions(spans: list[Span]) -> str:
+    return " ".join(s.text for s in sorted(spans, key=lambda s: (s.page, s.top, s.bbox[0])))
+
+
+def _row_to_item(row: _Row) -> LineItem | None:
+    values: dict[str, str | None] = {}
+    confidences: list[float] = []
+    for column in LINE_ITEM_COLUMNS:
+        spans = row.cells.get(column, [])
+        if not spans:
+            values[column] = None
+            continue
+        if column == "description":
+            values[column] = _join_descriptions(spans)
+            confidences.extend(s.confidence for s in spans)
+        else:
+            # several numbers for one column in one row: prefer one that reads as a number, then the most
+            # confident, then the rightmost
+            best = max(spans, key=lambda s: (_amount(s.text) is not None, round(s.confidence, 2), s.bbox[2]))
+            values[column] = best.text
+            confidences.append(best.confidence)
+    if values["description"] is None and values["amount"] is None:
+        return None
+    same_page = [s for s in row.spans() if s.page == row.page]
+    return LineItem(
+        description=values["description"],
+        quantity=values["quantity"],
+        unit_price=values["unit_price"],
+        amount=values["amount"],
+        tax_rate=values["tax_rate"],
+        confidence=round(float(sum(confidences) / len(confidences)), 4) if confidences else 0.0,
+        page=row.page,
+        bbox=union_bbox(s.bbox for s in same_page) if same_page else None,
+    )
+
+
+def group_line_items(spans: Sequence[Span]) -> tuple[LineItem, ...]:
+    """Rows of the item table, in document order (see the module docstring)."""
+    pages = sorted({s.page for s in spans if column_of(s.entity) is not None})
+    rows: list[_Row] = []
+    for page in pages:
+        item_spans = [s for s in spans if s.page == page and column_of(s.entity) is not None]
+        numeric = [s for s in item_spans if s.entity != "item_description"]
+        anchors: list[Span] = []
+        continuations: list[Span] = []
+        for d in (s for s in item_spans if s.entity == "item_description"):  # reading order
+            if d.begins or not (anchors or rows):
+                anchors.append(d)
+            else:
+                continuations.append(d)
+        page_rows, orphans = _band_rows(page, anchors, numeric)
+        for d in continuations:
+            above = [r for r in page_rows if r.anchor is not None and r.anchor.top <= d.top + 1.0]
+            if above:
+                above[-1].add("description", d)
+            elif rows:
+                rows[-1].add("description", d)  # a row continuing from the previous page
+            else:
+                page_rows.insert(0, _Row(page, d, {"description": [d]}))
+        if orphans:
+            if rows and _fills_gap(rows[-1], orphans):
+                for s in orphans:
+                    rows[-1].add(column_of(s.entity) or "", s)
+            else:
+                page_rows = _line_rows(page, orphans) + page_rows
+        rows.extend(_merge_bare_descriptions(page_rows))
+    items = (_row_to_item(r) for r in rows)
+    return tuple(i for i in items if i is not None)
+
+
+def _merge_bare_descriptions(rows: list[_Row]) -> list[_Row]:
+    """A row that is only a description, right under a row with numbers, is that row's next line."""
+    out: list[_Row] = []
+    for row in rows:
+        bare = set(row.cells) == {"description"}
+        if bare and out and row.anchor is not None:
+            prev = out[-1]
+            prev_spans = prev.spans()
+            bottom = max(s.bbox[3] for s in prev_spans)
+            height = max(1.0, row.anchor.bbox[3] - row.anchor.bbox[1])
+            if set(prev.cells) != {"description"} and row.anchor.top - bottom <= 0.8 * height:
+                prev.add("description", row.anchor)
+                continue
+        out.append(row)
+    return out
+
+
+def _fills_gap(row: _Row, orphans: list[Span]) -> bool:
+    """Whether numbers found above a page's first anchor complete the previous page's last row (the row
+    lacks those columns, and they fit on one line)."""
+    columns = [column_of(s.entity) for s in orphans]
+    if len(set(columns)) != len(columns):
+        return False
+    if any(c in row.cells for c in columns):
+        return False
+    ys = [s.center_y for s in orphans]
+    h = max(1.0, max(s.bbox[3] - s.bbox[1] for s in orphans))
+    return max(ys) - min(ys) <= 1.5 * h
+
+
+# ----------------------------------------------------------------------------------------------
+# 5: everything
+# ----------------------------------------------------------------------------------------------
+
+
+def normalize_result(
+    document: Document, fields: Sequence[Field], items: Sequence[LineItem]
+) -> tuple[tuple[Field, ...], tuple[LineItem, ...], tuple[str, ...]]:
+    """Normalized values (dates ISO, money decimal strings, currency ISO 4217) with the validate stage's
+    normalizer; a value it cannot read stays ``None`` with its ``raw`` kept, and a note says why."""
+    from invoicer.validate.normalize import normalize_extraction
+
+    found = {f.name for f in fields}
+    extraction = normalize_extraction(Extraction(document, tuple(fields), tuple(items)))
+    kept = tuple(f for f in extraction.fields if f.name in found)
+    notes = tuple(v.message for v in extraction.validation if v.outcome.value == "fail")
+    rows = tuple(i for i in extraction.line_items if i.description or i.amount)
+    return kept, rows, notes
+
+
+def decode(
+    document: Document, page_probs: Sequence[np.ndarray], labels: Sequence[str], *, normalize: bool = True
+) -> tuple[tuple[Field, ...], tuple[LineItem, ...], tuple[str, ...]]:
+    """Fields, line items and notes from per-page word label probabilities."""
+    tagged = tag_words(document, page_probs, labels)
+    spans = find_spans(tagged)
+    fields = choose_fields(tagged, [*spans, *fallback_spans(tagged, spans, labels)], document)
+    items = group_line_items(spans)
+    if not normalize:
+        return tuple(replace(f, value=f.raw) for f in fields), items, ()
+    return normalize_result(document, fields, items)

@@ -1,0 +1,1 @@
+"""Training of invoicer's models (``invoicer train ...``). Inference code never imports this package."""

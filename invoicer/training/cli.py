@@ -1,0 +1,73 @@
+"""``invoicer train``: one sub-command per model (``ocr`` here; ``tagger`` is added beside it)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from invoicer.errors import InvoicerError
+
+OUT_HELP = "Run folder for checkpoints and the best export (default ~/.cache/invoicer/runs/ocr)."
+
+train_app = typer.Typer(name="train", help="Train invoicer's models (resumable runs).", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``train`` sub-app to the main CLI."""
+    app.add_typer(train_app, name="train")
+
+
+@train_app.command("ocr")
+def train_ocr_command(
+    out: Annotated[Path | None, typer.Option("--out", help=OUT_HELP)] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the run in --out from its checkpoint.")] = False,
+    minutes: Annotated[float | None, typer.Option("--minutes", help="Stop after this many minutes.")] = None,
+    steps: Annotated[int | None, typer.Option("--steps", help="Stop at this global step.")] = None,
+    init: Annotated[str | None, typer.Option("--init", help="Start from this model (directory or hub id).")] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size")] = 32,
+    lr: Annotated[float, typer.Option("--lr")] = 1e-3,
+    schedule_steps: Annotated[int, typer.Option("--schedule-steps", help="Cosine learning-rate decay steps.")] = 40_000,
+    synthetic_weight: Annotated[float, typer.Option("--synthetic-weight", help="Synthetic share.")] = 0.35,
+    ctc_weight: Annotated[float, typer.Option("--ctc-weight", help="Weight of the auxiliary CTC loss.")] = 0.5,
+    eval_minutes: Annotated[float, typer.Option("--eval-minutes", help="Minutes between validation CERs.")] = 10.0,
+    checkpoint_minutes: Annotated[float, typer.Option("--checkpoint-minutes")] = 10.0,
+    eval_lines: Annotated[int, typer.Option("--eval-lines", help="SROIE validation crops for the CER.")] = 400,
+    device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")] = "auto",
+    threads: Annotated[int | None, typer.Option("--threads", help="torch CPU threads (default: all cores).")] = None,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+) -> None:
+    """Train the line recognizer on SROIE train crops plus synthetic lines; export the best to <out>/best."""
+    from invoicer.training.ocr import TrainConfig, default_run_dir, train_ocr
+
+    try:
+        config = TrainConfig(
+            out=out or default_run_dir(),
+            resume=resume,
+            minutes=minutes,
+            steps=steps,
+            init=init,
+            batch_size=batch_size,
+            lr=lr,
+            schedule_steps=schedule_steps,
+            synthetic_weight=synthetic_weight,
+            ctc_weight=ctc_weight,
+            eval_minutes=eval_minutes,
+            checkpoint_minutes=checkpoint_minutes,
+            eval_lines=eval_lines,
+            device=device,
+            threads=threads,
+            seed=seed,
+        )
+        summary = train_ocr(config, echo=lambda s: typer.echo(s, err=True))
+    except InvoicerError as exc:
+        typer.echo(f"invoicer: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(json.dumps(summary, default=str))
+
+
+from invoicer.training.tagger_cli import add_tagger_command  # noqa: E402  (invoicer train tagger)
+
+add_tagger_command(train_app)

@@ -1,0 +1,563 @@
+"""Training of invoicer's line recognizer (``invoicer train ocr``).
+
+The model is a stock ``VisionEncoderDecoderModel``: an AIMv2 vision encoder in native-resolution
+mode (8×8 patches, 2-D sine-cosine positions computed for the actual patch grid, so any line width
+works without interpolating positions) and a ``TrOCRForCausalLM`` decoder, with a character-level
+tokenizer saved inside a ``TrOCRProcessor``. ``from_pretrained(dir)`` loads it with stock classes.
+
+What makes it learn from scratch on two CPU cores (see ``shared/NOTES.md``): an auxiliary CTC head
+on the encoder output (training only: it is not part of the exported model), zero-initialized
+residual output projections in encoder and decoder, and width-grouped batches padded only to
+their widest line. No stock encoder whose outputs are a sequence has a deep convolutional stem
+and accepts lines of any width, so the stem is the patch embedding and the CTC head carries the
+early alignment signal instead.
+
+Runs are resumable: ``<out>/checkpoint.pt`` holds model, optimizer, scheduler, step, elapsed time,
+RNG states and the data stream position; it is rewritten every ``checkpoint_minutes``. Validation
+CER (case-insensitive) on a fixed subset of SROIE *validation* crops is logged every
+``eval_minutes``, and every improvement is exported as fp16 safetensors + processor to ``<out>/best``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import platform
+import random
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from invoicer.errors import ConfigError, ModelError
+from invoicer.ocr.lineimage import LINE_HEIGHT, WIDTH_STEP, batch_tensor
+from invoicer.ocr.trocr import INVOICER_LINE_FORMAT, TrOcrRecognizer, pick_device, resolve_model, torch_threads
+from invoicer.training.ocr_data import CHARSET, MAX_TEXT_CHARS, LineMix, LineSource, Sample
+
+log = logging.getLogger(__name__)
+
+SPECIAL_TOKENS = ("<pad>", "<s>", "</s>", "<unk>")
+PAD_ID, BOS_ID, EOS_ID, UNK_ID = 0, 1, 2, 3
+
+
+def default_run_dir() -> Path:
+    """``$XDG_CACHE_HOME/invoicer/runs/ocr`` (``~/.cache/...``): outside the source tree."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "invoicer" / "runs" / "ocr"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Sizes of a new model."""
+
+    hidden: int = 256
+    encoder_layers: int = 4
+    encoder_heads: int = 4
+    encoder_ffn: int = 768
+    decoder_layers: int = 3
+    decoder_heads: int = 4
+    decoder_ffn: int = 1024
+    max_tokens: int = MAX_TEXT_CHARS + 8
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """One training invocation (``invoicer train ocr`` flags)."""
+
+    out: Path = field(default_factory=default_run_dir)
+    resume: bool = False
+    minutes: float | None = None  # stop after this many minutes of this invocation
+    steps: int | None = None  # stop at this global step
+    init: str | None = None  # start from this model (dir or hub id) instead of a new one
+    batch_size: int = 32
+    lr: float = 1e-3
+    warmup_steps: int = 300
+    schedule_steps: int = 40_000  # cosine decay length (to 10 % of lr)
+    ctc_weight: float = 0.5
+    synthetic_weight: float = 0.35  # share of synthetic lines in the mix (0 = SROIE only)
+    eval_minutes: float = 10.0
+    checkpoint_minutes: float = 10.0
+    eval_lines: int = 400
+    seed: int = 0
+    device: str = "auto"
+    threads: int | None = None
+    spec: ModelSpec = field(default_factory=ModelSpec)
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 1 or self.lr <= 0 or self.eval_lines < 1:
+            raise ConfigError("batch size, learning rate and eval lines must be positive")
+        if self.minutes is not None and self.minutes <= 0:
+            raise ConfigError("--minutes must be positive")
+        if self.steps is not None and self.steps < 1:
+            raise ConfigError("--steps must be positive")
+        if not 0.0 <= self.synthetic_weight < 1.0:
+            raise ConfigError("--synthetic-weight must be in [0, 1)")
+
+
+# --------------------------------------------------------------------------------------------
+# Tokenizer, processor, model
+# --------------------------------------------------------------------------------------------
+
+
+def build_processor(charset: str = CHARSET) -> Any:
+    """A ``TrOCRProcessor``: a character-level fast tokenizer plus a ViT image processor (mean/std 0.5)."""
+    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast, TrOCRProcessor
+    from transformers.models.vit.image_processing_pil_vit import ViTImageProcessorPil
+
+    vocab = {tok: i for i, tok in enumerate(SPECIAL_TOKENS)}
+    for ch in charset:
+        vocab.setdefault(ch, len(vocab))
+    tok = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Split(Regex("."), behavior="isolated")
+    tok.decoder = decoders.Fuse()
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=tok, pad_token="<pad>", bos_token="<s>", eos_token="</s>", unk_token="<unk>"
+    )
+    # used as-is by other tools; invoicer's recognizer keeps each line's aspect ratio (ocr.lineimage)
+    image_processor = ViTImageProcessorPil(
+        size={"height": LINE_HEIGHT, "width": 384}, image_mean=[0.5] * 3, image_std=[0.5] * 3
+    )
+    return TrOCRProcessor(image_processor=image_processor, tokenizer=tokenizer)
+
+
+def build_model(spec: ModelSpec, vocab_size: int) -> Any:
+    """A new VisionEncoderDecoderModel (AIMv2 native-resolution encoder + TrOCR decoder), residuals zeroed."""
+    from transformers import Aimv2VisionConfig, TrOCRConfig, VisionEncoderDecoderConfig, VisionEncoderDecoderModel
+
+    encoder = Aimv2VisionConfig(
+        image_size=LINE_HEIGHT,
+        patch_size=WIDTH_STEP,
+        num_channels=3,
+        hidden_size=spec.hidden,
+        intermediate_size=spec.encoder_ffn,
+        num_hidden_layers=spec.encoder_layers,
+        num_attention_heads=spec.encoder_heads,
+        use_head=False,
+        is_native=True,
+    )
+    decoder = TrOCRConfig(
+        vocab_size=vocab_size,
+        d_model=spec.hidden,
+        decoder_layers=spec.decoder_layers,
+        decoder_attention_heads=spec.decoder_heads,
+        decoder_ffn_dim=spec.decoder_ffn,
+        max_position_embeddings=spec.max_tokens,
+        use_learned_position_embeddings=True,
+        layernorm_embedding=True,
+        scale_embedding=True,
+        pad_token_id=PAD_ID,
+        bos_token_id=BOS_ID,
+        eos_token_id=EOS_ID,
+        decoder_start_token_id=BOS_ID,
+    )
+    config = VisionEncoderDecoderConfig.from_encoder_decoder_configs(encoder, decoder)
+    config.pad_token_id = PAD_ID
+    config.decoder_start_token_id = BOS_ID
+    config.eos_token_id = EOS_ID
+    config.invoicer_line_format = INVOICER_LINE_FORMAT
+    model = VisionEncoderDecoderModel(config=config)
+    _set_generation(model)
+    zero_residual_outputs(model)
+    return model
+
+
+def _set_generation(model: Any) -> None:
+    gen = model.generation_config
+    gen.decoder_start_token_id = BOS_ID
+    gen.bos_token_id = BOS_ID
+    gen.eos_token_id = EOS_ID
+    gen.pad_token_id = PAD_ID
+    gen.max_length = None
+    gen.max_new_tokens = MAX_TEXT_CHARS + 4
+    gen.num_beams = 1
+    gen.do_sample = False
+
+
+def zero_residual_outputs(model: nn.Module) -> int:
+    """Zero the output projections that feed residual streams (attention out, MLP down); returns how many."""
+    suffixes = ("attention.out_proj", "ffn.down_proj", "self_attn.out_proj", "encoder_attn.out_proj", "fc2")
+    count = 0
+    for name, module in model.named_modules():
+        if isinstance(module, nn.Linear) and name.endswith(suffixes):
+            nn.init.zeros_(module.weight)
+            if module.bias is not None:
+                nn.init.zeros_(module.bias)
+            count += 1
+    return count
+
+
+class CtcHead(nn.Module):
+    """Training-only CTC classifier over the encoder's columns (rows averaged); blank = pad id."""
+
+    def __init__(self, hidden: int, vocab_size: int) -> None:
+        super().__init__()
+        self.proj = nn.Linear(hidden, vocab_size)
+
+    def forward(self, encoder_states: torch.Tensor, rows: int) -> torch.Tensor:
+        b, n, c = encoder_states.shape
+        cols = encoder_states.reshape(b, rows, n // rows, c).mean(dim=1)
+        return torch.log_softmax(self.proj(cols).float(), dim=-1)  # (B, T, V)
+
+
+# --------------------------------------------------------------------------------------------
+# Batches and loss
+# --------------------------------------------------------------------------------------------
+
+
+def encode_texts(tokenizer: Any, texts: Sequence[str]) -> tuple[torch.Tensor, list[list[int]]]:
+    """Decoder labels (tokens + EOS, -100 padded) and the bare token ids for CTC."""
+    ids = [tokenizer(t, add_special_tokens=False).input_ids[:MAX_TEXT_CHARS] for t in texts]
+    longest = max(len(x) for x in ids) + 1
+    labels = torch.full((len(ids), longest), -100, dtype=torch.long)
+    for i, x in enumerate(ids):
+        labels[i, : len(x) + 1] = torch.tensor([*x, EOS_ID])
+    return labels, ids
+
+
+def batch_loss(
+    model: Any, ctc: CtcHead, tokenizer: Any, batch: Sequence[Sample], ctc_weight: float, device: str
+) -> tuple[torch.Tensor, float, float]:
+    """Cross-entropy of the decoder plus ``ctc_weight`` × CTC on the encoder; returns (loss, ce, ctc)."""
+    pixels = batch_tensor([s.pixels for s in batch]).to(device)
+    labels, ids = encode_texts(tokenizer, [s.text for s in batch])
+    labels = labels.to(device)
+    encoder_out = model.encoder(pixel_values=pixels)
+    out = model(encoder_outputs=encoder_out, labels=labels)
+    ce = out.loss
+    if ctc_weight <= 0:
+        return ce, float(ce.detach()), 0.0
+    rows = LINE_HEIGHT // WIDTH_STEP
+    logp = ctc(encoder_out.last_hidden_state, rows)  # (B, T, V)
+    input_lengths = torch.tensor([s.pixels.shape[1] // WIDTH_STEP for s in batch], dtype=torch.long)
+    targets = torch.tensor([t for x in ids for t in x], dtype=torch.long)
+    target_lengths = torch.tensor([len(x) for x in ids], dtype=torch.long)
+    ctc_loss = nn.functional.ctc_loss(
+        logp.transpose(0, 1), targets, input_lengths, target_lengths, blank=PAD_ID, zero_infinity=True
+    )
+    return ce + ctc_weight * ctc_loss, float(ce.detach()), float(ctc_loss.detach())
+
+
+# --------------------------------------------------------------------------------------------
+# Metrics
+# --------------------------------------------------------------------------------------------
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance between two strings."""
+    if len(a) < len(b):
+        a, b = b, a
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def character_error_rate(predictions: Sequence[str], references: Sequence[str], *, ignore_case: bool = True) -> float:
+    """Sum of edit distances over sum of reference lengths (case-insensitive by default)."""
+    if len(predictions) != len(references):
+        raise ValueError("predictions and references differ in number")
+    errors = chars = 0
+    for p, r in zip(predictions, references, strict=True):
+        if ignore_case:
+            p, r = p.upper(), r.upper()
+        errors += edit_distance(p, r)
+        chars += len(r)
+    return errors / max(1, chars)
+
+
+def fixed_subset(items: Sequence[Any], n: int) -> list[Any]:
+    """Every k-th item so that about ``n`` are chosen (deterministic)."""
+    if len(items) <= n:
+        return list(items)
+    step = len(items) / n
+    return [items[int(i * step)] for i in range(n)]
+
+
+# --------------------------------------------------------------------------------------------
+# Checkpoints and export
+# --------------------------------------------------------------------------------------------
+
+
+def export_model(model: Any, processor: Any, target: Path, card: dict[str, Any] | None = None) -> Path:
+    """Write fp16 safetensors + config + processor files to ``target`` (replacing it atomically)."""
+    import copy
+
+    tmp = target.with_name(target.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    half = copy.deepcopy(model).to("cpu").half()
+    half.save_pretrained(tmp, safe_serialization=True)
+    processor.save_pretrained(tmp)
+    if card is not None:
+        (tmp / "training.json").write_text(json.dumps(card, indent=1, default=str) + "\n", encoding="utf-8")
+    if target.exists():
+        shutil.rmtree(target)
+    tmp.rename(target)
+    return target
+
+
+def machine_info() -> dict[str, Any]:
+    """Where this runs: processor, cores, torch threads, GPU."""
+    return {
+        "processor": platform.processor() or platform.machine(),
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The loop
+# --------------------------------------------------------------------------------------------
+
+
+def _lr_factor(step: int, warmup: int, total: int) -> float:
+    if step < warmup:
+        return (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+SourcesFactory = Callable[[Path], Sequence[tuple[LineSource, float]]]
+EvalFactory = Callable[[Path], Sequence[tuple[Any, str]]]
+
+
+def default_sources(config: TrainConfig) -> SourcesFactory:
+    """SROIE train crops plus synthetic lines (weights from ``config.synthetic_weight``)."""
+
+    def make(cache: Path) -> Sequence[tuple[LineSource, float]]:
+        from invoicer.training.ocr_data import CropSource, SyntheticLineSource, load_sroie_crops
+
+        crops = CropSource(load_sroie_crops("train", cache), "sroie-train")
+        sources: list[tuple[LineSource, float]] = [(crops, 1.0 - config.synthetic_weight)]
+        if config.synthetic_weight > 0:
+            sources.append((SyntheticLineSource(crops.texts), config.synthetic_weight))
+        return sources
+
+    return make
+
+
+def default_eval_lines(config: TrainConfig) -> EvalFactory:
+    """A fixed subset of SROIE validation crops (never trained on)."""
+
+    def make(cache: Path) -> Sequence[tuple[Any, str]]:
+        from invoicer.training.ocr_data import load_sroie_crops
+
+        return fixed_subset(load_sroie_crops("validation", cache), config.eval_lines)
+
+    return make
+
+
+def train_ocr(
+    config: TrainConfig,
+    sources: SourcesFactory | None = None,
+    eval_lines: EvalFactory | None = None,
+    echo: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Train (or resume) a run in ``config.out``; returns a summary (steps, best CER, paths)."""
+    out = config.out
+    ckpt_path = out / "checkpoint.pt"
+    if ckpt_path.exists() and not config.resume:
+        raise ConfigError(f"{out} already holds a run", hint="pass --resume to continue it, or another --out")
+    if config.resume and not ckpt_path.exists():
+        raise ConfigError(f"nothing to resume in {out} (no checkpoint.pt)")
+    out.mkdir(parents=True, exist_ok=True)
+    device = pick_device(config.device)
+    torch.set_num_threads(config.threads or torch_threads())
+
+    state: dict[str, Any] | None = None
+    if config.resume:
+        state = torch.load(ckpt_path, map_location="cpu", weights_only=False)
+        spec = ModelSpec(**state["spec"])
+    else:
+        spec = config.spec
+    processor = build_processor()
+    tokenizer = processor.tokenizer
+    if state is not None:
+        model = build_model(spec, len(tokenizer))
+        model.load_state_dict(state["model"])
+    elif config.init:
+        from transformers import TrOCRProcessor, VisionEncoderDecoderModel
+
+        name, local = resolve_model(config.init)
+        try:
+            model = VisionEncoderDecoderModel.from_pretrained(name, local_files_only=local, dtype=torch.float32)
+            processor = TrOCRProcessor.from_pretrained(name, local_files_only=local)
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot load the initial model ({exc})", path=name) from exc
+        tokenizer = processor.tokenizer
+        model.config.invoicer_line_format = INVOICER_LINE_FORMAT
+    else:
+        model = build_model(spec, len(tokenizer))
+    model.to(device).train()
+    hidden = model.config.encoder.hidden_size
+    ctc = CtcHead(hidden, len(tokenizer)).to(device)
+    params = list(model.parameters()) + list(ctc.parameters())
+    optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=0.01, betas=(0.9, 0.98))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: _lr_factor(s, config.warmup_steps, config.schedule_steps)
+    )
+
+    cache = out / "data-cache"
+    mix = LineMix((sources or default_sources(config))(cache), seed=config.seed)
+    evaluation = list((eval_lines or default_eval_lines(config))(cache))
+    step, elapsed, best_cer, history = 0, 0.0, math.inf, []
+    if state is not None:
+        ctc.load_state_dict(state["ctc"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        step, elapsed, best_cer = state["step"], state["elapsed_s"], state["best_cer"]
+        history = state.get("history", [])
+        mix.restore(state["data"])
+        random.setstate(state["python_rng"])
+        np.random.set_state(state["numpy_rng"])
+        torch.set_rng_state(state["torch_rng"])
+        echo(f"resumed {out} at step {step} ({elapsed / 60:.1f} min trained, best CER {best_cer:.4f})")
+    else:
+        random.seed(config.seed)
+        np.random.seed(config.seed)
+        torch.manual_seed(config.seed)
+    run_info = {
+        "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()},
+        "spec": asdict(spec),
+        "machine": machine_info(),
+        "sources": [(s.name, w) for s, w in mix.sources],
+        "eval_lines": len(evaluation),
+    }
+    (out / "run.json").write_text(json.dumps(run_info, indent=1, default=str) + "\n", encoding="utf-8")
+
+    def evaluate() -> float:
+        model.eval()
+        recognizer = TrOcrRecognizer(model, processor, device=device)
+        predictions = recognizer.recognize([im for im, _ in evaluation])
+        model.train()
+        return character_error_rate([p.text for p in predictions], [t for _, t in evaluation])
+
+    def save_checkpoint() -> None:
+        payload = {
+            "model": model.state_dict(),
+            "ctc": ctc.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "step": step,
+            "elapsed_s": elapsed,
+            "best_cer": best_cer,
+            "history": history,
+            "spec": asdict(spec),
+            "data": mix.state(),
+            "python_rng": random.getstate(),
+            "numpy_rng": np.random.get_state(),
+            "torch_rng": torch.get_rng_state(),
+        }
+        tmp = ckpt_path.with_suffix(".tmp")
+        torch.save(payload, tmp)
+        tmp.replace(ckpt_path)
+
+    start = time.monotonic()
+    last_eval = last_ckpt = start
+    seen = 0
+    losses: list[float] = []
+    batches = mix.batches(config.batch_size)
+    stop_reason = "steps"
+    while True:
+        if config.steps is not None and step >= config.steps:
+            break
+        now = time.monotonic()
+        if config.minutes is not None and now - start >= config.minutes * 60:
+            stop_reason = "minutes"
+            break
+        batch = next(batches)
+        t0 = time.monotonic()
+        loss, ce, ctc_value = batch_loss(model, ctc, tokenizer, batch, config.ctc_weight, device)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        scheduler.step()
+        step += 1
+        seen += len(batch)
+        elapsed += time.monotonic() - t0
+        losses.append(float(loss.detach()))
+        if step % 50 == 0:
+            rate = seen / max(1e-6, time.monotonic() - start)
+            echo(
+                f"step {step} loss {np.mean(losses):.3f} (ce {ce:.3f} ctc {ctc_value:.3f}) "
+                f"lr {scheduler.get_last_lr()[0]:.2e} {rate:.0f} lines/s"
+            )
+            losses.clear()
+        now = time.monotonic()
+        if now - last_eval >= config.eval_minutes * 60:
+            best_cer = _eval_and_export(
+                evaluate, step, elapsed, best_cer, history, model, processor, out, run_info, echo
+            )
+            last_eval = time.monotonic()
+        if now - last_ckpt >= config.checkpoint_minutes * 60:
+            save_checkpoint()
+            last_ckpt = time.monotonic()
+    best_cer = _eval_and_export(evaluate, step, elapsed, best_cer, history, model, processor, out, run_info, echo)
+    save_checkpoint()
+    summary = {
+        "out": str(out),
+        "step": step,
+        "trained_minutes": round(elapsed / 60, 2),
+        "best_cer": best_cer,
+        "last_cer": history[-1]["cer"] if history else None,
+        "best_dir": str(out / "best"),
+        "stopped_by": stop_reason,
+        "lines_drawn": mix.drawn,
+    }
+    echo(json.dumps(summary))
+    return summary
+
+
+def _eval_and_export(
+    evaluate: Callable[[], float],
+    step: int,
+    elapsed: float,
+    best_cer: float,
+    history: list[dict[str, Any]],
+    model: Any,
+    processor: Any,
+    out: Path,
+    run_info: dict[str, Any],
+    echo: Callable[[str], None],
+) -> float:
+    if history and history[-1]["step"] == step:
+        return best_cer
+    cer = evaluate()
+    history.append({"step": step, "trained_minutes": round(elapsed / 60, 2), "cer": round(cer, 5), "time": time.time()})
+    echo(f"step {step}: validation CER {cer:.4f} (best {min(cer, best_cer):.4f})")
+    if cer < best_cer:
+        card = {**run_info, "step": step, "trained_minutes": round(elapsed / 60, 2), "validation_cer_subset": cer,
+                "history": history}  # fmt: skip
+        export_model(model, processor, out / "best", card)
+        return cer
+    return best_cer
+
+
+__all__ = [
+    "CtcHead",
+    "ModelSpec",
+    "TrainConfig",
+    "build_model",
+    "build_processor",
+    "character_error_rate",
+    "default_run_dir",
+    "edit_distance",
+    "export_model",
+    "train_ocr",
+    "zero_residual_outputs",
+]

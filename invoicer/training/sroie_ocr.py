@@ -1,0 +1,109 @@
+"""SROIE receipts as the pipeline sees them: words from our OCR stage, key-field labels aligned to them.
+
+The ground-truth words of SROIE (``box/`` lines cut into words) are clean; at inference the tagger gets
+OCR words instead — misread characters, other word splits, another reading order. This module runs
+the receipt images through ingest and the OCR stage exactly as :class:`invoicer.pipeline.Pipeline`
+does, caches the resulting documents as JSON (``<cache>/<image sha256>-<engine>.json``, the layout
+``benchmarks/fields --cache`` uses too), and labels
+their words with :func:`invoicer.datasets.sroie.align_receipt` (the same alignment rules as the
+ground-truth view: exact, then parsed dates / amounts, then fuzzy names and addresses).
+
+A field whose value cannot be aligned on the OCR words (misread beyond the fuzzy threshold) is left
+out of the page's ``annotated`` set, so its words are not taught as ``O``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from invoicer.document import Document
+from invoicer.errors import DatasetError
+
+__all__ = ["default_ocr_cache", "ocr_document", "sroie_ocr_documents"]
+
+
+def default_ocr_cache() -> Path:
+    home = os.environ.get("INVOICER_HOME")
+    base = Path(home) if home else Path.home() / ".cache" / "invoicer"
+    return base / "data" / "ocr-cache"
+
+
+def ocr_document(image_path: Path, engine: Any) -> Document:
+    """Ingest ``image_path`` and OCR it with ``engine`` (the pipeline's ingest and OCR stage, nothing else)."""
+    from invoicer.config import IngestSettings
+    from invoicer.document import Extraction
+    from invoicer.ingest import ingest_path
+    from invoicer.limits import Deadline
+    from invoicer.ocr import OcrStage
+
+    document = ingest_path(image_path, IngestSettings())
+    return OcrStage(engine).run(Extraction(document), Deadline.never()).document
+
+
+def sroie_ocr_documents(
+    split: str,
+    engine: Any,
+    cache: str | Path | None = None,
+    *,
+    root: str | Path | None = None,
+    ids: Iterable[str] | None = None,
+    echo: Callable[[str], None] = lambda s: None,
+) -> list[Any]:
+    """Training documents (:class:`~invoicer.training.tagger.TrainedDocument`) of SROIE ``split`` (or of the
+    given ``ids``) read by ``engine`` (an OCR engine object with ``name``); OCR results are cached per engine."""
+    from invoicer.datasets.sroie import BoxLine, SroieWord, align_receipt, sroie_receipts
+    from invoicer.tagging.encoding import normalize_box
+    from invoicer.tagging.labels import canonical_label
+    from invoicer.training.tagger import SROIE_TYPES, LabelledPage, TrainedDocument
+
+    folder = Path(cache) if cache is not None else default_ocr_cache()
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for k, receipt in enumerate(sroie_receipts(split, root, ids=ids)):
+        sha = hashlib.sha256(receipt.image_path.read_bytes()).hexdigest()
+        file = folder / f"{sha}-{engine.name}.json"
+        if file.is_file():
+            document = Document.from_dict(json.loads(file.read_text("utf-8")))
+        else:
+            document = ocr_document(receipt.image_path, engine)
+            file.write_text(json.dumps(document.to_dict(), ensure_ascii=False) + "\n", "utf-8")
+            if k % 25 == 0:
+                echo(f"OCR of SROIE {split}: {k} receipts")
+        if len(document.pages) != 1:
+            raise DatasetError(f"SROIE {receipt.receipt_id}: expected one page", path=str(receipt.image_path))
+        page = document.pages[0]
+        scale = (page.dpi or 300.0) / 72.0
+        lines: list[BoxLine] = []
+        words: list[SroieWord] = []
+        for line in page.lines:
+            text = ""
+            index = len(lines)
+            for w in line.words:
+                if text:
+                    text += " "
+                start = len(text)
+                text += w.text
+                x0, y0, x1, y1 = (v * scale for v in w.bbox)
+                words.append(SroieWord(w.text, (x0, y0, x1, y1), index, start, len(text)))
+            bx0, by0, bx1, by1 = (round(v * scale) for v in line.bbox)
+            lines.append(BoxLine(index, (bx0, by0, bx1, by0, bx1, by1, bx0, by1), text))
+        labels, alignments = align_receipt(lines, words, receipt.entities, receipt.truth)
+        annotated = frozenset(a.field for a in alignments if a.aligned or a.status == "absent") & SROIE_TYPES
+        labelled = LabelledPage(
+            f"sroie-ocr:{receipt.receipt_id}",
+            tuple(w.text for w in page.words),
+            tuple(normalize_box(w.bbox, page.width, page.height) for w in page.words),
+            tuple(canonical_label(lb) for lb in labels),
+            annotated,
+        )
+        out.append(
+            TrainedDocument(
+                f"sroie-ocr:{receipt.receipt_id}", "sroie", document.sha256, (labelled,), document, dict(receipt.truth)
+            )
+        )
+    return out

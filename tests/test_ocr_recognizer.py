@@ -1,0 +1,117 @@
+"""The TrOCR loader and recognizer, run for real on a tiny checkpoint the test saves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from invoicer.errors import ModelError, OcrError
+from invoicer.ocr import recognize_lines
+from invoicer.ocr.trocr import INVOICER_LINE_FORMAT, TrOcrEngine, clear_cache, load_recognizer, resolve_model
+from invoicer.training.ocr import ModelSpec, build_model, build_processor, export_model
+
+TINY = ModelSpec(hidden=32, encoder_layers=1, encoder_heads=2, encoder_ffn=64, decoder_layers=1, decoder_heads=2,
+                 decoder_ffn=64, max_tokens=12)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import torch
+
+    torch.manual_seed(0)
+    processor = build_processor()
+    model = build_model(TINY, len(processor.tokenizer))
+    for p in model.parameters():  # zero-initialized residuals would make every line decode alike
+        if p.dim() > 1:
+            torch.nn.init.normal_(p, std=0.2)
+    target = tmp_path_factory.mktemp("models") / "tiny-ocr"
+    export_model(model, processor, target)
+    return target
+
+
+def line(text: str, width: int = 160) -> Image.Image:
+    image = Image.new("L", (width, 30), 255)
+    ImageDraw.Draw(image).text((4, 8), text, fill=0)
+    return image
+
+
+def test_export_writes_a_standard_fp16_checkpoint(tiny_model_dir: Path) -> None:
+    import json
+
+    from safetensors import safe_open
+
+    names = {p.name for p in tiny_model_dir.iterdir()}
+    assert {"config.json", "model.safetensors", "processor_config.json", "tokenizer.json"} <= names
+    config = json.loads((tiny_model_dir / "config.json").read_text())
+    assert config["model_type"] == "vision-encoder-decoder"
+    assert config["invoicer_line_format"] == INVOICER_LINE_FORMAT
+    with safe_open(str(tiny_model_dir / "model.safetensors"), "pt") as fh:
+        key = next(iter(fh.keys()))
+        assert str(fh.get_tensor(key).dtype) == "torch.float16"
+
+
+def test_stock_classes_load_the_checkpoint(tiny_model_dir: Path) -> None:
+    from transformers import TrOCRProcessor, VisionEncoderDecoderModel
+
+    model = VisionEncoderDecoderModel.from_pretrained(tiny_model_dir, local_files_only=True)
+    processor = TrOCRProcessor.from_pretrained(tiny_model_dir, local_files_only=True)
+    ids = processor.tokenizer("Total 12,50 €", add_special_tokens=False).input_ids
+    assert processor.tokenizer.decode(ids) == "Total 12,50 €"
+    assert model.config.decoder.vocab_size == len(processor.tokenizer)
+
+
+def test_loader_caches_one_model_per_process(tiny_model_dir: Path) -> None:
+    clear_cache()
+    first = load_recognizer(tiny_model_dir, device="cpu")
+    assert load_recognizer(str(tiny_model_dir), device="cpu") is first
+    assert first.line_format
+
+
+def test_recognize_keeps_order_and_gives_confidences(tiny_model_dir: Path) -> None:
+    recognizer = load_recognizer(tiny_model_dir, device="cpu")
+    images = [line("A", 40), line("TOTAL 12.50", 300), line("X"), line("12/03/2024", 200)]
+    sorted_one_by_one = recognizer.recognize(images, batch_size=1)  # sorted by width inside, no padding
+    alone = [recognizer.recognize([im])[0] for im in images]
+    # lines are sorted by width for batching; results must come back in the caller's order
+    assert sorted_one_by_one == alone
+    batched = recognizer.recognize(images, batch_size=3)
+    assert len(batched) == len(images)
+    assert all(0.0 <= r.confidence <= 1.0 for r in batched)
+    assert recognizer.recognize([]) == []
+
+
+def test_recognize_lines_returns_texts(tiny_model_dir: Path) -> None:
+    texts = recognize_lines([line("abc"), line("12.50")], model=tiny_model_dir)
+    assert len(texts) == 2 and all(isinstance(t, str) for t in texts)
+
+
+def test_bad_inputs_raise_clear_errors(tiny_model_dir: Path, tmp_path: Path) -> None:
+    recognizer = load_recognizer(tiny_model_dir, device="cpu")
+    with pytest.raises(OcrError):
+        recognizer.recognize(["not an image"])  # type: ignore[list-item]
+    with pytest.raises(OcrError):
+        recognizer.recognize([Image.new("L", (0, 0))])
+    with pytest.raises(ModelError):
+        load_recognizer(tmp_path)  # a directory without config.json
+    with pytest.raises(ModelError):
+        resolve_model("./no/such/model/dir")
+    assert resolve_model("microsoft/trocr-base-printed") == ("microsoft/trocr-base-printed", False)
+
+
+def test_engine_reads_a_page_into_lines_of_words(tiny_model_dir: Path) -> None:
+    pytest.importorskip("cv2")
+    page = Image.new("L", (600, 200), 255)
+    draw = ImageDraw.Draw(page)
+    draw.text((40, 40), "INVOICE 2024-001", fill=0)
+    draw.text((40, 120), "TOTAL 99.00", fill=0)
+    engine = TrOcrEngine(model=tiny_model_dir, detector="morphology", device="cpu")
+    (lines,) = engine.read_pages([page])
+    for ln in lines:  # an untrained model reads nonsense, but boxes must lie on the page
+        x0, y0, x1, y1 = ln.bbox
+        assert 0 <= x0 < x1 <= 600 and 0 <= y0 < y1 <= 200
+        assert 0.0 <= ln.confidence <= 1.0

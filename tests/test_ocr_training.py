@@ -1,0 +1,128 @@
+"""The OCR training path: data mix, loss, resumable checkpoints, export, CLI (tiny sizes)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from invoicer.errors import ConfigError, DatasetError
+from invoicer.training.ocr import (
+    ModelSpec,
+    TrainConfig,
+    build_model,
+    build_processor,
+    character_error_rate,
+    edit_distance,
+    train_ocr,
+    zero_residual_outputs,
+)
+from invoicer.training.ocr_data import CropSource, LineMix, augment
+
+TINY = ModelSpec(hidden=32, encoder_layers=1, encoder_heads=2, encoder_ffn=64, decoder_layers=1, decoder_heads=2,
+                 decoder_ffn=64, max_tokens=24)  # fmt: skip
+
+
+def line(text: str) -> Image.Image:
+    image = Image.new("L", (12 + 7 * len(text), 24), 255)
+    ImageDraw.Draw(image).text((5, 6), text, fill=0)
+    return image
+
+
+CROPS = [(line(t), t) for t in ("TOTAL 9.00", "CASH", "12/03/2018", "GST ID 001234", "THANK YOU")]
+
+
+def sources(_cache: Path) -> list[tuple[CropSource, float]]:
+    return [(CropSource(CROPS, "stand-in"), 1.0)]
+
+
+def eval_lines(_cache: Path) -> list[tuple[Image.Image, str]]:
+    return CROPS[:2]
+
+
+def test_cer_is_case_insensitive_edit_distance() -> None:
+    assert edit_distance("kitten", "sitting") == 3
+    assert character_error_rate(["total"], ["TOTAL"]) == 0.0
+    assert character_error_rate(["total"], ["TOTAL"], ignore_case=False) == 1.0
+    assert character_error_rate(["AB", ""], ["AC", "DE"]) == pytest.approx(3 / 4)
+
+
+def test_new_model_zeroes_residual_outputs() -> None:
+    processor = build_processor()
+    model = build_model(TINY, len(processor.tokenizer))
+    # attention + MLP outputs: 2 per encoder layer, 3 per decoder layer (self, cross, fc2)
+    assert zero_residual_outputs(model) == 2 * TINY.encoder_layers + 3 * TINY.decoder_layers
+    assert float(model.decoder.model.decoder.layers[0].fc2.weight.detach().abs().sum()) == 0.0
+
+
+def test_mix_is_width_grouped_and_reproducible() -> None:
+    a, b = LineMix(sources(Path())[:1], seed=5), LineMix(sources(Path())[:1], seed=5)
+    batch_a, batch_b = next(a.batches(4)), next(b.batches(4))
+    assert [s.text for s in batch_a] == [s.text for s in batch_b]
+    widths = [s.pixels.shape[1] for s in batch_a]
+    assert widths == sorted(widths)
+    state = a.state()
+    nxt = a.sample().text
+    a.restore(state)
+    assert a.sample().text == nxt
+    with pytest.raises(DatasetError):
+        LineMix([])
+    with pytest.raises(DatasetError):
+        CropSource([])
+
+
+def test_augment_keeps_a_usable_line() -> None:
+    rng = random.Random(1)
+    for _ in range(20):
+        out = augment(CROPS[0][0], rng, strong=True)
+        assert out.mode == "L" and out.width >= 4 and out.height >= 4
+
+
+def test_config_rejects_bad_values(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):
+        TrainConfig(out=tmp_path, batch_size=0)
+    with pytest.raises(ConfigError):
+        TrainConfig(out=tmp_path, synthetic_weight=1.5)
+    with pytest.raises(ConfigError):
+        train_ocr(TrainConfig(out=tmp_path / "none", resume=True), sources, eval_lines)
+
+
+def test_train_resume_and_export(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    config = TrainConfig(out=out, steps=2, batch_size=4, spec=TINY, eval_lines=2, threads=1, device="cpu")
+    first = train_ocr(config, sources, eval_lines, echo=lambda _: None)
+    assert first["step"] == 2 and (out / "checkpoint.pt").is_file()
+    assert (out / "best" / "model.safetensors").is_file()
+    with pytest.raises(ConfigError, match="--resume"):
+        train_ocr(config, sources, eval_lines, echo=lambda _: None)
+    resumed = train_ocr(
+        TrainConfig(out=out, steps=3, batch_size=4, eval_lines=2, resume=True, threads=1, device="cpu"),
+        sources,
+        eval_lines,
+        echo=lambda _: None,
+    )
+    assert resumed["step"] == 3
+    import torch
+
+    state = torch.load(out / "checkpoint.pt", weights_only=False)
+    assert state["step"] == 3 and {"optimizer", "scheduler", "data", "torch_rng"} <= set(state)
+    assert [h["step"] for h in state["history"]] == [2, 3]
+    card = json.loads((out / "best" / "training.json").read_text())
+    assert card["spec"]["hidden"] == TINY.hidden
+
+
+def test_cli_has_train_ocr() -> None:
+    from typer.testing import CliRunner
+
+    from invoicer.cli import app
+
+    result = CliRunner().invoke(app, ["train", "ocr", "--help"])
+    assert result.exit_code == 0
+    for flag in ("--out", "--resume", "--minutes", "--steps", "--init"):
+        assert flag in result.output

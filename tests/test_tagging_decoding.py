@@ -1,0 +1,205 @@
+"""Decoding BIO tags into fields and line items (pure; hand-made tag sequences, no model)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from invoicer.document import Document, Line, Page, Word, WordSource
+from invoicer.errors import TaggingError
+from invoicer.tagging.decoding import decode, find_spans, score_candidates, tag_words
+from invoicer.tagging.labels import LABEL_TO_ID, LABELS
+
+# A row of words: (text, x0, label) on one line at height y; label None = O. Confidence per word 0.9.
+Row = tuple[float, Sequence[tuple[str, float, str | None]]]
+
+
+def make_page(number: int, rows: Sequence[Row], width: float = 595.0, height: float = 842.0) -> tuple[Page, list[str]]:
+    lines = []
+    labels: list[str] = []
+    for y, words in rows:
+        ws = []
+        for text, x0, label in words:
+            ws.append(Word(text, (x0, y, x0 + 6.0 * len(text), y + 10.0)))
+            labels.append(label or "O")
+        lines.append(Line(tuple(ws)))
+    return Page(number, width, height, None, WordSource.TEXT_LAYER, tuple(lines), "pdf-text"), labels
+
+
+def make_document(*pages: Sequence[Row], confidence: float = 0.9) -> tuple[Document, list[np.ndarray]]:
+    built, probs = [], []
+    for k, rows in enumerate(pages, start=1):
+        page, labels = make_page(k, rows)
+        built.append(page)
+        p = np.full((len(labels), len(LABELS)), (1.0 - confidence) / (len(LABELS) - 1), dtype=np.float32)
+        for i, label in enumerate(labels):
+            p[i, LABEL_TO_ID[label]] = confidence
+        probs.append(p)
+    return Document("0" * 64, "t.pdf", "application/pdf", 1, tuple(built)), probs
+
+
+def fields_of(document: Document, probs: list[np.ndarray]) -> dict[str, tuple[str | None, str | None]]:
+    fields, _, _ = decode(document, probs, LABELS)
+    return {f.name: (f.value, f.raw) for f in fields}
+
+
+def test_a_multi_word_vendor_over_two_lines_is_one_field_with_both_lines_and_a_box() -> None:
+    doc, probs = make_document(
+        [
+            (40, [("Nordlicht", 50, "B-vendor_name"), ("Bürobedarf", 120, "I-vendor_name"), ("Rechnung", 400, None)]),
+            (52, [("GmbH", 50, "I-vendor_name"), ("Nr.", 400, None), ("RE-2024-17", 430, "B-invoice_number")]),
+            (64, [("Hafenstraße", 50, "B-vendor_address"), ("12", 120, "I-vendor_address")]),
+        ]
+    )
+    fields, _, _ = decode(doc, probs, LABELS)
+    vendor = next(f for f in fields if f.name == "vendor_name")
+    assert vendor.value == "Nordlicht Bürobedarf GmbH" and vendor.raw == "Nordlicht Bürobedarf GmbH"
+    assert vendor.page == 1
+    assert vendor.bbox is not None and vendor.bbox[1] == 40 and vendor.bbox[3] == 62
+    assert vendor.confidence == pytest.approx(0.9, abs=1e-4)
+    assert fields_of(doc, probs)["invoice_number"] == ("RE-2024-17", "RE-2024-17")
+
+
+def test_of_competing_totals_the_one_next_to_a_total_keyword_wins_not_the_subtotal_or_cash() -> None:
+    doc, probs = make_document(
+        [
+            (500, [("Zwischensumme", 300, None), ("100,00", 450, "B-total")]),
+            (512, [("MwSt", 300, None), ("19%", 340, None), ("19,00", 450, "B-tax_total")]),
+            (524, [("Gesamtbetrag", 300, None), ("119,00", 450, "B-total"), ("EUR", 490, "B-currency")]),
+            (540, [("Bar", 300, None), ("gegeben", 330, None), ("150,00", 450, "B-total")]),
+        ]
+    )
+    got = fields_of(doc, probs)
+    assert got["total"] == ("119.00", "119,00")
+    assert got["tax_total"] == ("19.00", "19,00")
+    assert got["currency"][0] == "EUR"
+
+
+def test_the_largest_and_lowest_total_wins_when_no_keyword_decides() -> None:
+    doc, probs = make_document(
+        [
+            (300, [("12.50", 450, "B-total")]),
+            (600, [("37.50", 450, "B-total")]),
+        ]
+    )
+    assert fields_of(doc, probs)["total"] == ("37.50", "37.50")
+
+
+def test_a_more_confident_candidate_is_preferred_and_unreadable_values_lose() -> None:
+    doc, probs = make_document([(100, [("Datum:", 300, None), ("14.03.2024", 360, "B-invoice_date")])])
+    page2, labels2 = make_page(1, [(200, [("Lieferung", 300, "B-invoice_date"), ("morgen", 360, "I-invoice_date")])])
+    doc = Document(doc.sha256, "t.pdf", "application/pdf", 1, (Page(1, 595, 842, None, WordSource.TEXT_LAYER,
+                   doc.pages[0].lines + page2.lines, "pdf-text"),))  # fmt: skip
+    p = np.concatenate([probs[0], probs[0][:1].copy(), probs[0][:1].copy()])
+    p[1] = 0.0
+    p[1, LABEL_TO_ID["B-invoice_date"]] = 0.6
+    p[2:] = 0.0
+    p[2, LABEL_TO_ID["B-invoice_date"]] = 0.99
+    p[3, LABEL_TO_ID["I-invoice_date"]] = 0.99
+    tagged = tag_words(doc, [p], LABELS)
+    spans = [s for s in find_spans(tagged) if s.entity == "invoice_date"]
+    ranked = score_candidates("invoice_date", spans, {1: tagged}, {1: 842.0})
+    assert ranked[0].span.text == "14.03.2024"  # "Lieferung morgen" is more confident but no date
+    assert "not a date" in ranked[1].reasons
+    assert fields_of(doc, [p])["invoice_date"] == ("2024-03-14", "14.03.2024")
+
+
+def test_inside_labels_join_their_occurrence_across_words_of_another_column() -> None:
+    doc, probs = make_document(
+        [
+            (40, [("Hafenstraße", 50, "B-vendor_address"), ("12", 120, "I-vendor_address"),
+                  ("Datum", 400, None), ("01.02.2024", 450, "B-invoice_date")]),
+            (52, [("20457", 50, "I-vendor_address"), ("Hamburg", 90, "I-vendor_address"),
+                  ("Kunde", 400, None), ("4711", 450, None)]),
+            (400, [("Hamburg", 50, "I-vendor_address")]),  # far away: not the same occurrence
+        ]
+    )  # fmt: skip
+    tagged = tag_words(doc, probs, LABELS)
+    spans = [s for s in find_spans(tagged) if s.entity == "vendor_address"]
+    assert [s.text for s in spans] == ["Hafenstraße 12 20457 Hamburg", "Hamburg"]
+    assert spans[0].begins and not spans[1].begins
+    assert fields_of(doc, probs)["vendor_address"][0] == "Hafenstraße 12 20457 Hamburg"
+
+
+def item(y: float, description: Sequence[str], qty: str | None, amount: str | None, *, first: bool = True) -> Row:
+    words: list[tuple[str, float, str | None]] = []
+    x = 50.0
+    for k, text in enumerate(description):
+        words.append((text, x, ("B-" if first and k == 0 else "I-") + "item_description"))
+        x += 6.0 * len(text) + 4
+    if qty is not None:
+        words.append((qty, 350, "B-item_quantity"))
+    if amount is not None:
+        words.append((amount, 480, "B-item_amount"))
+    return (y, words)
+
+
+def test_line_items_group_into_rows_including_second_description_lines_and_a_row_over_a_page_break() -> None:
+    page1 = [
+        (100, [("Beschreibung", 50, None), ("Menge", 350, None), ("Betrag", 480, None)]),
+        item(120, ["Kopierpapier", "A4"], "10", "49,90"),
+        item(132, ["500", "Blatt,", "weiß"], None, None, first=False),  # the description's second line
+        item(150, ["Toner", "HP", "305A"], "2", "159,80"),
+        item(170, ["Wartungsvertrag", "Drucker"], "1", None),  # its amount is printed on the next page
+    ]
+    page2 = [
+        (60, [("Übertrag", 50, None)]),
+        (80, [("für", 50, "I-item_description"), ("2024", 80, "I-item_description"),
+              ("240,00", 480, "B-item_amount")]),
+        item(100, ["Ordner", "breit"], "25", "58,75"),
+        (300, [("Summe", 300, None), ("508,45", 480, "B-total")]),
+    ]  # fmt: skip
+    doc, probs = make_document(page1, page2)
+    _, items, _ = decode(doc, probs, LABELS)
+    assert [i.description for i in items] == [
+        "Kopierpapier A4 500 Blatt, weiß",
+        "Toner HP 305A",
+        "Wartungsvertrag Drucker für 2024",
+        "Ordner breit",
+    ]
+    assert [i.amount for i in items] == ["49.90", "159.80", "240.00", "58.75"]
+    assert [i.quantity for i in items] == ["10", "2", "1", "25"]
+    assert [i.page for i in items] == [1, 1, 1, 2]
+    assert all(0.0 < i.confidence <= 1.0 for i in items)
+    first = items[0]
+    assert first.bbox is not None and first.bbox[1] == 120 and first.bbox[3] == 142
+
+
+def test_a_table_without_descriptions_makes_one_row_per_line_with_an_amount() -> None:
+    doc, probs = make_document(
+        [
+            (100, [("2", 50, "B-item_quantity"), ("4,50", 480, "B-item_amount")]),
+            (112, [("1", 50, "B-item_quantity"), ("3,20", 480, "B-item_amount")]),
+        ]
+    )
+    _, items, _ = decode(doc, probs, LABELS)
+    assert [(i.quantity, i.amount) for i in items] == [("2", "4.50"), ("1", "3.20")]
+
+
+def test_without_normalization_values_are_the_printed_text() -> None:
+    doc, probs = make_document([(524, [("Total", 300, None), ("1.234,50", 450, "B-total")])])
+    fields, _, _ = decode(doc, probs, LABELS, normalize=False)
+    assert [(f.name, f.value, f.raw) for f in fields] == [("total", "1.234,50", "1.234,50")]
+
+
+def test_probabilities_must_match_the_words() -> None:
+    doc, probs = make_document([(10, [("a", 10, None)])])
+    with pytest.raises(TaggingError):
+        tag_words(doc, [probs[0][:0]], LABELS)
+    with pytest.raises(TaggingError):
+        tag_words(doc, [], LABELS)
+
+
+def test_a_field_no_word_was_tagged_with_falls_back_to_its_most_probable_word_with_low_confidence() -> None:
+    doc, probs = make_document([(500, [("Summe", 300, None), ("42,00", 450, None), ("EUR", 490, None)])])
+    p = probs[0]
+    p[1] = 0.0
+    p[1, LABEL_TO_ID["O"]] = 0.6
+    p[1, LABEL_TO_ID["B-total"]] = 0.35  # below the argmax, above the fallback threshold
+    p[1, LABEL_TO_ID["B-invoice_number"]] = 0.05  # too unlikely to be guessed
+    fields, _, _ = decode(doc, [p], LABELS)
+    by_name = {f.name: f for f in fields}
+    assert by_name["total"].value == "42.00" and by_name["total"].confidence == pytest.approx(0.35, abs=1e-3)
+    assert "invoice_number" not in by_name
