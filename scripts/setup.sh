@@ -6,7 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(poppler-utils tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-nld
-              tesseract-ocr-spa fonts-dejavu fonts-liberation)
+              tesseract-ocr-spa
+              # fonts for synthetic training documents (invoicer/synth/fonts.py falls back to what is installed)
+              fonts-anonymous-pro fonts-croscore fonts-crosextra-caladea fonts-crosextra-carlito fonts-dejavu-core
+              fonts-dejavu-extra fonts-dotgothic16 fonts-firacode fonts-freefont-ttf fonts-hack fonts-jetbrains-mono
+              fonts-lato fonts-liberation fonts-noto-core fonts-noto-mono fonts-ocr-a fonts-open-sans
+              fonts-roboto-unhinted)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

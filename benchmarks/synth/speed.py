@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from invoicer.synth.engine import SynthOptions, generate
+from invoicer.synth.fonts import installed_font_report
 
 
 def _run(mode: str, n: int, seed: int) -> dict[str, object]:
@@ -58,6 +59,7 @@ def main() -> None:
         "benchmark": "synth-speed",
         "machine": {"processor": platform.processor() or platform.machine(), "cpu_count": os.cpu_count(),
                     "python": platform.python_version(), "load_avg_1m": round(os.getloadavg()[0], 2)},
+        "fonts": installed_font_report(),
         "workers": 1,
         "seed": args.seed,
         "results": results,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.machine import machine_info
 from invoicer.config import IngestSettings
-from invoicer.ingest.pdf import _looks_scanned, _words_from_plumber
+from invoicer.ingest.pdf import _looks_scanned, words_from_plumber
 from invoicer.ingest.textlayer import judge
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +38,7 @@ def main() -> None:
             record = json.loads(line)
             with pdfplumber.open(args.data / record["path"]) as pdf:
                 for page, label in zip(pdf.pages, record["text_layer"], strict=False):
-                    words = [w.text for w in _words_from_plumber(page)]
+                    words = [w.text for w in words_from_plumber(page)]
                     pages.append((label, words, _looks_scanned(page)))
 
     results = {}

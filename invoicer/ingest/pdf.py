@@ -60,7 +60,7 @@ def check_structure(data: bytes) -> int:
     return count
 
 
-def _words_from_plumber(page: Any) -> list[Word]:
+def words_from_plumber(page: Any) -> list[Word]:
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=2, y_tolerance=2)
     x_off, y_off = float(page.bbox[0]), float(page.bbox[1])
     out = []
@@ -193,7 +193,7 @@ def read_pdf(
                 pp = plumber_pages[page_no - 1]
                 width, height = float(pp.width), float(pp.height)
                 try:
-                    words = _words_from_plumber(pp)
+                    words = words_from_plumber(pp)
                     scanned = _looks_scanned(pp)
                 except Exception as exc:
                     log.warning("page %d: text layer unreadable (%s)", page_no, exc)

@@ -30,10 +30,6 @@ def _items(text: str) -> tuple[CatalogItem, ...]:
     return tuple(out)
 
 
-INVOICE_DOMAINS = ("utility", "office", "it", "services", "construction", "wholesale_food", "marketing", "logistics",
-                   "industrial", "software")
-RECEIPT_DOMAINS = ("grocery", "restaurant", "cafe", "pharmacy", "fuel_shop", "hardware", "fashion", "fastfood")
-
 ITEMS: dict[str, dict[str, tuple[CatalogItem, ...]]] = {
     "en": {
         "utility": _items("""

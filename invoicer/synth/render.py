@@ -254,7 +254,7 @@ def _word_tag(chars: Sequence[dict[str, Any]]) -> Tag | None:
 
 class _PlumberPage:
     """A stand-in for a pdfplumber page holding computed characters, so that ingest's own word reader
-    (:func:`invoicer.ingest.pdf._words_from_plumber`: its tolerances, filters and box fixes) runs on them."""
+    (:func:`invoicer.ingest.pdf.words_from_plumber`: its tolerances, filters and box fixes) runs on them."""
 
     def __init__(self, chars: list[dict[str, Any]], width: float, height: float) -> None:
         self.chars = chars
@@ -277,13 +277,13 @@ def _key(text: str, x0: float, top: float) -> tuple[str, float, float]:
 
 def sheet_words(sheet: Sheet) -> list[TaggedWord]:
     """The sheet's words in ingest's reading order, with the tag each one prints."""
-    from invoicer.ingest.pdf import _words_from_plumber
+    from invoicer.ingest.pdf import words_from_plumber
 
     chars = _chars(sheet)
     if not chars:
         return []
     page = _PlumberPage(chars, sheet.width, sheet.height)
-    words = _words_from_plumber(page)
+    words = words_from_plumber(page)
     tags = {id(w): page.tags[_key(w.text, w.bbox[0], w.bbox[1])] for w in words}
     return [TaggedWord(w, tags[id(w)]) for line in group_lines(words) for w in line.words]
 

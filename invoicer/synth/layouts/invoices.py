@@ -39,10 +39,6 @@ def _opts(**kw: object) -> ContentOptions:
     return ContentOptions(**base)  # type: ignore[arg-type]
 
 
-def _segs_width(ctx: Ctx, segs: list[Segment], size: float, kind: str = "regular") -> float:
-    return ctx.width("".join(t for t, _ in segs), size, kind)
-
-
 def _footer_columns(ctx: Ctx, sheet: Sheet, columns: list[list[list[Segment]]], *, y: float, x0: float, x1: float,
                     size: float, rule: bool = True) -> None:
     """Small multi-column footer (company, contact, bank, register) from baseline ``y``."""
