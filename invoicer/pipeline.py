@@ -65,7 +65,10 @@ class Pipeline:
         ``tagger=FakeTagger(...)``, ``store=...`` (a name).
         """
         settings = settings or load_settings()
-        engine: Any = overrides.get("ocr_engine") or engine_from_settings(settings.ocr.engine, settings.ocr.languages)
+        ocr_options = {"model": settings.ocr.model} if settings.ocr.model else None
+        engine: Any = overrides.get("ocr_engine") or engine_from_settings(
+            settings.ocr.engine, settings.ocr.languages, ocr_options
+        )
         tagger = overrides.get("tagger") or tagger_from_settings(settings.tagger.backend, settings.tagger.model)
         stages: list[Stage] = [
             OcrStage(engine),

@@ -115,6 +115,23 @@ def test_train_resume_and_export(tmp_path: Path) -> None:
     assert [h["step"] for h in state["history"]] == [2, 3]
     card = json.loads((out / "best" / "training.json").read_text())
     assert card["spec"]["hidden"] == TINY.hidden
+    # a new run can start from an export
+    again = TrainConfig(out=tmp_path / "from-init", steps=1, batch_size=4, eval_lines=2, init=str(out / "best"),
+                        spec=TINY, threads=1, device="cpu")  # fmt: skip
+    assert train_ocr(again, sources, eval_lines, echo=lambda _: None)["step"] == 1
+
+
+def test_init_refuses_models_in_another_input_format(tmp_path: Path) -> None:
+    from invoicer.errors import ModelError
+    from invoicer.training.ocr import export_model
+
+    processor = build_processor()
+    model = build_model(TINY, len(processor.tokenizer))
+    del model.config.invoicer_line_format
+    export_model(model, processor, tmp_path / "foreign")
+    config = TrainConfig(out=tmp_path / "run", steps=1, init=str(tmp_path / "foreign"), threads=1, device="cpu")
+    with pytest.raises(ModelError, match="line images"):
+        train_ocr(config, sources, eval_lines, echo=lambda _: None)
 
 
 def test_cli_has_train_ocr() -> None:
@@ -126,3 +143,17 @@ def test_cli_has_train_ocr() -> None:
     assert result.exit_code == 0
     for flag in ("--out", "--resume", "--minutes", "--steps", "--init"):
         assert flag in result.output
+
+
+def test_synthetic_engine_lines_have_exact_text() -> None:
+    pytest.importorskip("reportlab")
+    from invoicer.training.ocr_data import CHARSET, SynthEngineLineSource
+
+    source = SynthEngineLineSource(per_doc=3)
+    rng = random.Random(2)
+    for _ in range(3):
+        image, text = source.sample(rng)
+        assert image.mode == "L" and image.height >= 4
+        assert text and set(text) <= set(CHARSET)
+    with pytest.raises(ConfigError, match="synthetic-source"):
+        TrainConfig(synthetic_source="gan")

@@ -135,4 +135,10 @@ def engine_from_settings(name: str, languages: str, options: Mapping[str, object
         name = "tesseract" if tesseract_available() else "none"
     if name == "tesseract":
         return TesseractEngine(languages=languages)
+    if name == "trocr" and "trocr" not in ENGINES:
+        # an explicit trocr with a model path works without the bundled weights
+        from invoicer.ocr.trocr import engine_dependencies_installed, register_engine
+
+        if engine_dependencies_installed():
+            register_engine()
     return ENGINES.create(name, **(options or {}))

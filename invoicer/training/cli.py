@@ -12,6 +12,8 @@ from invoicer.errors import InvoicerError
 
 OUT_HELP = "Run folder for checkpoints and the best export (default ~/.cache/invoicer/runs/ocr)."
 
+SOURCE_HELP = "Synthetic lines from: fonts (single lines), engine (invoicer.synth line mode) or both."
+
 train_app = typer.Typer(name="train", help="Train invoicer's models (resumable runs).", no_args_is_help=True)
 
 
@@ -26,11 +28,12 @@ def train_ocr_command(
     resume: Annotated[bool, typer.Option("--resume", help="Continue the run in --out from its checkpoint.")] = False,
     minutes: Annotated[float | None, typer.Option("--minutes", help="Stop after this many minutes.")] = None,
     steps: Annotated[int | None, typer.Option("--steps", help="Stop at this global step.")] = None,
-    init: Annotated[str | None, typer.Option("--init", help="Start from this model (directory or hub id).")] = None,
+    init: Annotated[str | None, typer.Option("--init", help="Start from an earlier export (dir or hub id).")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size")] = 32,
     lr: Annotated[float, typer.Option("--lr")] = 1e-3,
     schedule_steps: Annotated[int, typer.Option("--schedule-steps", help="Cosine learning-rate decay steps.")] = 40_000,
     synthetic_weight: Annotated[float, typer.Option("--synthetic-weight", help="Synthetic share.")] = 0.35,
+    synthetic_source: Annotated[str, typer.Option("--synthetic-source", help=SOURCE_HELP)] = "fonts",
     ctc_weight: Annotated[float, typer.Option("--ctc-weight", help="Weight of the auxiliary CTC loss.")] = 0.5,
     eval_minutes: Annotated[float, typer.Option("--eval-minutes", help="Minutes between validation CERs.")] = 10.0,
     checkpoint_minutes: Annotated[float, typer.Option("--checkpoint-minutes")] = 10.0,
@@ -53,6 +56,7 @@ def train_ocr_command(
             lr=lr,
             schedule_steps=schedule_steps,
             synthetic_weight=synthetic_weight,
+            synthetic_source=synthetic_source,
             ctc_weight=ctc_weight,
             eval_minutes=eval_minutes,
             checkpoint_minutes=checkpoint_minutes,

@@ -83,6 +83,7 @@ class TrainConfig:
     schedule_steps: int = 40_000  # cosine decay length (to 10 % of lr)
     ctc_weight: float = 0.5
     synthetic_weight: float = 0.35  # share of synthetic lines in the mix (0 = SROIE only)
+    synthetic_source: str = "fonts"  # fonts: quick single lines; engine: invoicer.synth line mode; both
     eval_minutes: float = 10.0
     checkpoint_minutes: float = 10.0
     eval_lines: int = 400
@@ -100,6 +101,8 @@ class TrainConfig:
             raise ConfigError("--steps must be positive")
         if not 0.0 <= self.synthetic_weight < 1.0:
             raise ConfigError("--synthetic-weight must be in [0, 1)")
+        if self.synthetic_source not in ("fonts", "engine", "both"):
+            raise ConfigError(f"--synthetic-source must be fonts, engine or both, got {self.synthetic_source!r}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,9 +240,9 @@ def batch_loss(
         return ce, float(ce.detach()), 0.0
     rows = LINE_HEIGHT // WIDTH_STEP
     logp = ctc(encoder_out.last_hidden_state, rows)  # (B, T, V)
-    input_lengths = torch.tensor([s.pixels.shape[1] // WIDTH_STEP for s in batch], dtype=torch.long)
-    targets = torch.tensor([t for x in ids for t in x], dtype=torch.long)
-    target_lengths = torch.tensor([len(x) for x in ids], dtype=torch.long)
+    input_lengths = torch.tensor([s.pixels.shape[1] // WIDTH_STEP for s in batch], dtype=torch.long, device=logp.device)
+    targets = torch.tensor([t for x in ids for t in x], dtype=torch.long, device=logp.device)
+    target_lengths = torch.tensor([len(x) for x in ids], dtype=torch.long, device=logp.device)
     ctc_loss = nn.functional.ctc_loss(
         logp.transpose(0, 1), targets, input_lengths, target_lengths, blank=PAD_ID, zero_infinity=True
     )
@@ -339,12 +342,22 @@ def default_sources(config: TrainConfig) -> SourcesFactory:
     """SROIE train crops plus synthetic lines (weights from ``config.synthetic_weight``)."""
 
     def make(cache: Path) -> Sequence[tuple[LineSource, float]]:
-        from invoicer.training.ocr_data import CropSource, SyntheticLineSource, load_sroie_crops
+        from invoicer.training.ocr_data import (
+            CropSource,
+            SynthEngineLineSource,
+            SyntheticLineSource,
+            load_sroie_crops,
+        )
 
         crops = CropSource(load_sroie_crops("train", cache), "sroie-train")
         sources: list[tuple[LineSource, float]] = [(crops, 1.0 - config.synthetic_weight)]
         if config.synthetic_weight > 0:
-            sources.append((SyntheticLineSource(crops.texts), config.synthetic_weight))
+            synthetic: list[LineSource] = []
+            if config.synthetic_source in ("fonts", "both"):
+                synthetic.append(SyntheticLineSource(crops.texts))
+            if config.synthetic_source in ("engine", "both"):
+                synthetic.append(SynthEngineLineSource(seed=config.seed))
+            sources.extend((s, config.synthetic_weight / len(synthetic)) for s in synthetic)
         return sources
 
     return make
@@ -399,7 +412,13 @@ def train_ocr(
         except (OSError, ValueError) as exc:
             raise ModelError(f"cannot load the initial model ({exc})", path=name) from exc
         tokenizer = processor.tokenizer
-        model.config.invoicer_line_format = INVOICER_LINE_FORMAT
+        if getattr(model.config, "invoicer_line_format", None) != INVOICER_LINE_FORMAT:
+            raise ModelError(
+                "--init needs a model that reads invoicer's 32-pixel line images (an earlier `train ocr` export)",
+                path=name,
+            )
+        encoder_config: Any = model.config.encoder
+        spec = ModelSpec(**{**asdict(spec), "hidden": encoder_config.hidden_size})
     else:
         model = build_model(spec, len(tokenizer))
     model.to(device).train()
