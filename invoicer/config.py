@@ -80,7 +80,19 @@ class DatabaseSettings:
 
 @dataclass(frozen=True)
 class InboxSettings:
+    """The watched inbox and its workers (see docs/inbox.md)."""
+
     path: str = "inbox"
+    archive_dir: str = "archive"  # inside the inbox unless absolute; originals move here when done
+    failed_dir: str = "failed"  # inside the inbox unless absolute; unreadable originals move here
+    stable_s: float = 2.0  # size and mtime unchanged this long = completely written
+    lease_s: float = 60.0  # a claim's lease; renewed while a file is processed
+    max_attempts: int = 3  # a file that crashed this often is quarantined
+    workers: int = 0  # local processes (0 = one per core)
+    mode: str = "local"  # local | celery
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    poll_s: float = 0.5
+    requeue_after_s: float = 120.0
 
 
 @dataclass(frozen=True)
@@ -200,6 +212,8 @@ def _check(settings: Settings) -> None:
     ing = settings.ingest
     if not 50 <= ing.dpi <= 1200:
         raise ConfigError(f"ingest.dpi must be between 50 and 1200, got {ing.dpi}")
+    if settings.inbox.mode not in {"local", "celery"}:
+        raise ConfigError(f"inbox.mode must be local or celery, got {settings.inbox.mode!r}")
     if ing.renderer not in {"pdf2image", "pdfium"}:
         raise ConfigError(f"ingest.renderer must be pdf2image or pdfium, got {ing.renderer!r}")
     if ing.scanned_text_layer not in {"ocr", "judge"}:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -134,13 +135,16 @@ def run(
     """Send files through the whole pipeline and store the results in the database.
 
     The same file (by content) is always the same document: a file stored before is skipped unless
-    --reprocess is given. Files that cannot be read are stored with status "failed" and their error,
-    and make the exit code 1.
+    --reprocess is given. Each file is worked on under a claim with a lease, as in the watched inbox:
+    two runs never process one file at once, a killed run is resumed by the next one, and a file that
+    crashed the run inbox.max_attempts times is stored as failed (quarantined) instead of crashing it again.
+    Files that cannot be read are stored with status "failed" and their error, and make the exit code 1.
     """
     from invoicer.cli import iter_inputs
     from invoicer.document import ExtractionStatus
-    from invoicer.ingest import sha256_of
-    from invoicer.pipeline import Pipeline
+    from invoicer.pipeline import Pipeline, failed_extraction
+    from invoicer.service.runs import claimed
+    from invoicer.service.settings import ServiceSettings
     from invoicer.store.records import find_document
     from invoicer.store.sql import SqlStore
 
@@ -156,6 +160,8 @@ def run(
         pipeline.setup()
     except InvoicerError as exc:
         _fail(exc)
+    service = ServiceSettings.from_settings(settings)
+    claim_options: dict[str, Any] = {"lease_s": service.lease_s, "max_attempts": service.max_attempts}
     counts: dict[str, int] = {}
     failures = 0
 
@@ -166,33 +172,49 @@ def run(
     with pipeline:
         for path in files:
             absolute = path.resolve() if path.exists() else path.absolute()
-            if not reprocess and absolute.is_file():
-                try:
-                    sha = sha256_of(absolute.read_bytes())
-                except OSError:
-                    sha = None
-                if sha:
-                    with database.read() as session:
-                        known = find_document(session, sha256=sha, path=None)
-                        seen = (known.id, known.status, known.current_version) if known is not None else None
-                    if seen is not None and seen[2] is not None:
-                        counts["already stored"] = counts.get("already stored", 0) + 1
-                        failures += seen[1] == "failed"
-                        say(f"= {path}: already stored as document {seen[0]} ({seen[1]}); --reprocess to extract again")
-                        _emit(as_json, path, seen[0], seen[2], seen[1], stored=False)
-                        continue
-            store.take_result()
-            extraction = pipeline.process(absolute)
-            stored = store.take_result()
-            if stored is None and extraction.status is ExtractionStatus.FAILED:
-                err = extraction.error
-                if err is not None and err.code == "storage_error":
-                    _fail(f"{path}: {err.message}" + (f" — {err.hint}" if err.hint else ""))
-                try:
-                    stored = store.store(extraction)
-                except InvoicerError as exc:
-                    _fail(exc)
-            assert stored is not None
+            sha, size = _identity(absolute)
+            if not reprocess and sha:
+                with database.read() as session:
+                    known = find_document(session, sha256=sha, path=None)
+                    seen = (known.id, known.status, known.current_version) if known is not None else None
+                if seen is not None and seen[2] is not None:
+                    counts["already stored"] = counts.get("already stored", 0) + 1
+                    failures += seen[1] == "failed"
+                    say(f"= {path}: already stored as document {seen[0]} ({seen[1]}); --reprocess to extract again")
+                    _emit(as_json, path, seen[0], seen[2], seen[1], stored=False)
+                    continue
+            # the inbox's guarantees: a claim with a lease (no two runs on one file; a file that keeps
+            # crashing the run is quarantined; a killed run's claim is taken over by the next run)
+            with claimed(database, absolute, sha, size, **claim_options) if sha else nullcontext() as held:
+                if sha and held is None:
+                    counts["busy"] = counts.get("busy", 0) + 1
+                    say(f"~ {path}: being processed by another run or worker right now; skipped")
+                    continue
+                store.take_result()
+                if held is not None and held.quarantined:
+                    extraction = failed_extraction(
+                        absolute,
+                        "quarantined",
+                        f"processing crashed {held.claim.attempts - 1} time(s); quarantined",
+                        "see `invoicer status`",
+                        None,
+                    )
+                else:
+                    extraction = pipeline.process(absolute)
+                stored = store.take_result()
+                if stored is None and extraction.status is ExtractionStatus.FAILED:
+                    err = extraction.error
+                    if err is not None and err.code == "storage_error":
+                        _fail(f"{path}: {err.message}" + (f" — {err.hint}" if err.hint else ""))
+                    try:
+                        stored = store.store(extraction)
+                    except InvoicerError as exc:
+                        _fail(exc)
+                assert stored is not None
+                if held is not None:
+                    held.document_id = stored.document_id
+                    held.failed = extraction.status is ExtractionStatus.FAILED
+                    held.error = f"{extraction.error.code}: {extraction.error.message}" if extraction.error else None
             counts[stored.status.value] = counts.get(stored.status.value, 0) + 1
             where = f"document {stored.document_id} v{stored.version}"
             if extraction.status is ExtractionStatus.FAILED:
@@ -210,6 +232,19 @@ def run(
     say(f"{len(files)} file(s): {summary}; database {database.display_url}")
     if failures:
         raise typer.Exit(1)
+
+
+def _identity(path: Path) -> tuple[str | None, int]:
+    """sha256 and size of a readable file, else (None, 0)."""
+    from invoicer.ingest import sha256_of
+
+    if not path.is_file():
+        return None, 0
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None, 0
+    return sha256_of(data), len(data)
 
 
 def _emit(enabled: bool, path: Path, document_id: int, version: int | None, status: str, *, stored: bool) -> None:

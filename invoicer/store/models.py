@@ -13,6 +13,8 @@ Tables
 ``vendors`` / ``vendor_aliases``  the vendor master
 ``audit_log``        who or what changed a value or a status, and when
 ``change_clock``     one row: the last ``updated_at`` handed out (see :mod:`invoicer.store.database`)
+``inbox_claims``     one row per file that arrived in the inbox: its work claim, lease and outcome
+                     (see :mod:`invoicer.service.claims`)
 
 All timestamps are UTC (``timestamp with time zone`` on PostgreSQL; ISO text on SQLite).
 """
@@ -53,6 +55,7 @@ __all__ = [
     "DocumentRow",
     "ExtractionRow",
     "FieldRow",
+    "InboxClaim",
     "LineItemRow",
     "UtcDateTime",
     "ValidationRow",
@@ -305,3 +308,41 @@ class ChangeClock(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_tick: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+CLAIM_STATES = ("queued", "running", "done", "failed", "duplicate", "quarantined", "missing")
+
+
+class InboxClaim(Base):
+    """One file that arrived in the inbox (or a ``run``): who works on it (lease) and how it ended.
+
+    ``state``: queued → running (leased until ``lease_expires_at``) → done | failed | duplicate
+    (same content as an earlier file) | quarantined (kept failing ``attempts`` times) | missing
+    (the file disappeared before it was processed). See :mod:`invoicer.service.claims`.
+    """
+
+    __tablename__ = "inbox_claims"
+    __table_args__ = (
+        _status_check("state", CLAIM_STATES, "state"),
+        Index("ix_inbox_claims_state_lease_expires_at", "state", "lease_expires_at"),
+        Index("ix_inbox_claims_sha256", "sha256"),
+        Index("ix_inbox_claims_finished_at", "finished_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(Text)  # where the file was found
+    source_name: Mapped[str] = mapped_column(Text)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    mode: Mapped[str] = mapped_column(String(20))  # watch (moved to archive/failed afterwards) | run (left in place)
+    state: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    moved_to: Mapped[str | None] = mapped_column(Text)  # the archive/ or failed/ path of the original
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    enqueued_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
