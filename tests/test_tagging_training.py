@@ -14,7 +14,7 @@ from invoicer.tagging.labels import LABEL_TO_ID, LABELS
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from invoicer.training.tagger import (  # noqa: E402
+from invoicer.training.tagger import (
     SROIE_TYPES,
     LabelledPage,
     TaggerTrainConfig,
@@ -101,7 +101,9 @@ def test_training_checkpoints_exports_and_resumes_exactly(tiny: Path, tmp_path: 
     with pytest.raises(ModelError, match="options differ"):
         other = TaggerTrainConfig(**{**_config(tiny).to_dict(), "learning_rate": 1.0})
         train_tagger(other, tmp_path / "b", resume=True, documents=train, validation=val, echo=quiet.append)
-    resumed = train_tagger(_config(tiny), tmp_path / "b", resume=True, documents=train, validation=val, echo=quiet.append)
+    resumed = train_tagger(
+        _config(tiny), tmp_path / "b", resume=True, documents=train, validation=val, echo=quiet.append
+    )
     assert resumed.steps_done == 4
     a = torch.load(tmp_path / "a" / "checkpoint.pt", weights_only=False)["model"]
     b = torch.load(tmp_path / "b" / "checkpoint.pt", weights_only=False)["model"]
@@ -133,3 +135,26 @@ def test_resume_without_a_checkpoint_is_an_error(tiny: Path, tmp_path: Path) -> 
     train, val = _data()
     with pytest.raises(ModelError, match="nothing to resume"):
         train_tagger(_config(tiny), tmp_path / "d", resume=True, documents=train, validation=val, echo=lambda s: None)
+
+
+def test_synthetic_truth_files_become_fully_labelled_training_documents(tmp_path: Path) -> None:
+    from invoicer.synth.engine import SynthOptions, write_document
+    from invoicer.training.tagger import synth_documents
+
+    for index in range(2):
+        write_document(tmp_path, 5, index, SynthOptions())
+    (tmp_path / "run.json").write_text("{}")  # not a truth file: skipped
+    docs = synth_documents(tmp_path)
+    assert len(docs) == 2
+    for doc in docs:
+        assert doc.source == "synth" and len(doc.sha256) == 64 and doc.document is not None
+        assert len(doc.pages) == len(doc.document.pages)
+        for page, source_page in zip(doc.pages, doc.document.pages, strict=True):
+            assert page.annotated is None and len(page.words) == len(source_page.words)
+            assert all(0 <= v <= 1000 for box in page.boxes for v in box)
+            assert set(page.labels) <= set(LABELS)
+        assert doc.truth["total"] is not None
+        labelled = [w for p in doc.pages for w, lab in zip(p.words, p.labels, strict=True) if lab == "B-total"]
+        assert len(labelled) == 1  # the total is labelled once, where a person would point
+    with pytest.raises(DatasetError):
+        synth_documents(tmp_path / "missing")

@@ -24,7 +24,7 @@ from typing import Any
 from invoicer.document import Document
 from invoicer.errors import DatasetError
 
-__all__ = ["default_ocr_cache", "ocr_document", "sroie_ocr_documents"]
+__all__ = ["align_ocr_words", "default_ocr_cache", "ocr_document", "sroie_ocr_documents"]
 
 
 def default_ocr_cache() -> Path:
@@ -56,7 +56,7 @@ def sroie_ocr_documents(
 ) -> list[Any]:
     """Training documents (:class:`~invoicer.training.tagger.TrainedDocument`) of SROIE ``split`` (or of the
     given ``ids``) read by ``engine`` (an OCR engine object with ``name``); OCR results are cached per engine."""
-    from invoicer.datasets.sroie import BoxLine, SroieWord, align_receipt, sroie_receipts
+    from invoicer.datasets.sroie import sroie_receipts
     from invoicer.tagging.encoding import normalize_box
     from invoicer.tagging.labels import canonical_label
     from invoicer.training.tagger import SROIE_TYPES, LabelledPage, TrainedDocument
@@ -74,25 +74,8 @@ def sroie_ocr_documents(
             file.write_text(json.dumps(document.to_dict(), ensure_ascii=False) + "\n", "utf-8")
             if k % 25 == 0:
                 echo(f"OCR of SROIE {split}: {k} receipts")
-        if len(document.pages) != 1:
-            raise DatasetError(f"SROIE {receipt.receipt_id}: expected one page", path=str(receipt.image_path))
+        labels, alignments = align_ocr_words(receipt, document)
         page = document.pages[0]
-        scale = (page.dpi or 300.0) / 72.0
-        lines: list[BoxLine] = []
-        words: list[SroieWord] = []
-        for line in page.lines:
-            text = ""
-            index = len(lines)
-            for w in line.words:
-                if text:
-                    text += " "
-                start = len(text)
-                text += w.text
-                x0, y0, x1, y1 = (v * scale for v in w.bbox)
-                words.append(SroieWord(w.text, (x0, y0, x1, y1), index, start, len(text)))
-            bx0, by0, bx1, by1 = (round(v * scale) for v in line.bbox)
-            lines.append(BoxLine(index, (bx0, by0, bx1, by0, bx1, by1, bx0, by1), text))
-        labels, alignments = align_receipt(lines, words, receipt.entities, receipt.truth)
         annotated = frozenset(a.field for a in alignments if a.aligned or a.status == "absent") & SROIE_TYPES
         labelled = LabelledPage(
             f"sroie-ocr:{receipt.receipt_id}",
@@ -107,3 +90,29 @@ def sroie_ocr_documents(
             )
         )
     return out
+
+
+def align_ocr_words(receipt: Any, document: Document) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """BIO labels for the words of ``document`` (a one-page OCR reading of SROIE ``receipt``) and how each
+    key field was aligned (:func:`invoicer.datasets.sroie.align_receipt` on the OCR lines)."""
+    from invoicer.datasets.sroie import BoxLine, SroieWord, align_receipt
+
+    if len(document.pages) != 1:
+        raise DatasetError(f"SROIE {receipt.receipt_id}: expected one page", path=str(receipt.image_path))
+    page = document.pages[0]
+    scale = (page.dpi or 300.0) / 72.0
+    lines: list[BoxLine] = []
+    words: list[SroieWord] = []
+    for line in page.lines:
+        text = ""
+        index = len(lines)
+        for w in line.words:
+            if text:
+                text += " "
+            start = len(text)
+            text += w.text
+            x0, y0, x1, y1 = (v * scale for v in w.bbox)
+            words.append(SroieWord(w.text, (x0, y0, x1, y1), index, start, len(text)))
+        bx0, by0, bx1, by1 = (round(v * scale) for v in line.bbox)
+        lines.append(BoxLine(index, (bx0, by0, bx1, by0, bx1, by1, bx0, by1), text))
+    return align_receipt(lines, words, receipt.entities, receipt.truth)

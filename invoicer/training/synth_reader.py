@@ -36,7 +36,7 @@ def read_synth_truth(path: str | Path) -> Any:
             words = page["words"]
             pages.append(
                 LabelledPage(
-                    f"synth:{file.stem}#p{page['number']}",
+                    f"synth:{file.parent.name}/{file.stem}#p{page['number']}",
                     tuple(str(w["text"]) for w in words),
                     tuple(normalize_box(tuple(float(v) for v in w["bbox"]), width, height) for w in words),  # type: ignore[arg-type]
                     tuple(canonical_label(str(w["label"])) for w in words),
@@ -52,7 +52,7 @@ def read_synth_truth(path: str | Path) -> Any:
     sha = hashlib.sha256(source.read_bytes()).hexdigest() if source.is_file() else ""
     document = extraction.document
     return TrainedDocument(
-        f"synth:{file.stem}",
+        f"synth:{file.parent.name}/{file.stem}",
         "synth",
         sha,
         tuple(pages),
