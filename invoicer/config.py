@@ -61,7 +61,12 @@ class ValidateSettings:
     """What an extraction needs to be auto-approved."""
 
     required_fields: tuple[str, ...] = ("vendor_name", "invoice_date", "total", "currency")
-    min_confidence: float = 0.9
+    min_confidence: float = 0.9  # every field's confidence must reach this (unless set per field below)
+    # per-field thresholds as "name=value" ("total=0.95"), replacing min_confidence for those fields;
+    # env INVOICER_VALIDATE_FIELD_MIN_CONFIDENCE="total=0.95,vendor_name=0.9"; TOML a list of strings.
+    # Confidences are calibrated probabilities of being right when the tagger's model ships a calibration
+    # (invoicer/validate/calibration.py); how the defaults were chosen: benchmarks/validate/README.md
+    field_min_confidence: tuple[str, ...] = ()
     rounding_tolerance: float = 0.02  # money comparisons (subtotal + tax = total, line sums)
     max_future_days: int = 1  # invoice date may be at most this far in the future
     max_due_days: int = 365  # due date at most this long after the invoice date
@@ -71,6 +76,38 @@ class ValidateSettings:
     vendor_scorer: str = "token_set_ratio"  # rapidfuzz scorer for the vendor master
     vendor_threshold: float = 90.0
     locale: str | None = None  # a hint about the documents (e.g. "de-DE"), evidence only, never a default
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ConfigError(f"validate.min_confidence must be between 0 and 1, got {self.min_confidence}")
+        self.field_thresholds()  # malformed entries are reported when the settings are read
+
+    def field_thresholds(self) -> dict[str, float]:
+        """``field_min_confidence`` as a mapping field name → minimum confidence (checked)."""
+        from invoicer.document import FIELD_NAMES
+
+        out: dict[str, float] = {}
+        for entry in self.field_min_confidence:
+            name, sep, value = entry.partition("=")
+            name = name.strip()
+            try:
+                threshold = float(value) if sep else float("nan")
+            except ValueError:
+                threshold = float("nan")
+            if not 0.0 <= threshold <= 1.0:  # NaN fails too
+                raise ConfigError(
+                    f"validate.field_min_confidence entry {entry!r} is not name=value with a value between 0 and 1"
+                )
+            if name not in FIELD_NAMES:
+                raise ConfigError(
+                    f"validate.field_min_confidence names unknown field {name!r}; valid: {', '.join(FIELD_NAMES)}"
+                )
+            out[name] = threshold
+        return out
+
+    def min_confidence_for(self, name: str) -> float:
+        """The confidence a value of field ``name`` needs to be auto-approved."""
+        return self.field_thresholds().get(name, self.min_confidence)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,7 @@
-"""The shipped tagger model (``invoicer/models/tagger``) on the repository's generated fixtures (skipped when absent)."""
+"""The shipped tagger model (``invoicer/models/tagger``) on the repository's generated fixtures.
+
+Skipped when the model is absent.
+"""
 
 from __future__ import annotations
 

@@ -89,7 +89,7 @@ def test_the_largest_and_lowest_total_wins_when_no_keyword_decides() -> None:
 
 def test_a_more_confident_candidate_is_preferred_and_unreadable_values_lose() -> None:
     doc, probs = make_document([(100, [("Datum:", 300, None), ("14.03.2024", 360, "B-invoice_date")])])
-    page2, labels2 = make_page(1, [(200, [("Lieferung", 300, "B-invoice_date"), ("morgen", 360, "I-invoice_date")])])
+    page2, _labels2 = make_page(1, [(200, [("Lieferung", 300, "B-invoice_date"), ("morgen", 360, "I-invoice_date")])])
     doc = Document(doc.sha256, "t.pdf", "application/pdf", 1, (Page(1, 595, 842, None, WordSource.TEXT_LAYER,
                    doc.pages[0].lines + page2.lines, "pdf-text"),))  # fmt: skip
     p = np.concatenate([probs[0], probs[0][:1].copy(), probs[0][:1].copy()])
@@ -203,3 +203,23 @@ def test_a_field_no_word_was_tagged_with_falls_back_to_its_most_probable_word_wi
     by_name = {f.name: f for f in fields}
     assert by_name["total"].value == "42.00" and by_name["total"].confidence == pytest.approx(0.35, abs=1e-3)
     assert "invoice_number" not in by_name
+
+
+def test_implausible_candidates_are_dropped_before_choosing() -> None:
+    from invoicer.tagging.decoding import plausible
+
+    doc, probs = make_document(
+        [
+            (100, [("IBAN", 50, None), ("86,75€4556695619", 100, "B-iban")]),
+            (120, [("DE89", 50, "B-iban"), ("3704", 80, "I-iban"), ("0044", 110, "I-iban"), ("0532", 140, "I-iban"),
+                   ("0130", 170, "I-iban"), ("00", 200, "I-iban")]),
+            (140, [("Summe", 50, None), ("siehe", 100, "B-total"), ("unten", 140, "I-total")]),
+            (160, [("Währung", 50, None), ("Euro", 100, "B-currency")]),
+        ]
+    )  # fmt: skip
+    got = fields_of(doc, probs)
+    assert got["iban"][0] == "DE89370400440532013000"
+    assert "total" not in got  # "siehe unten" is no amount
+    assert got["currency"][0] == "EUR"
+    assert plausible("invoice_number", "RE-17") and not plausible("invoice_number", "Rechnung")
+    assert plausible("invoice_date", "14. März 2024") and not plausible("invoice_date", "morgen")

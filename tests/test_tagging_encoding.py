@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,7 @@ def test_windows_overlap_and_cover_long_pages() -> None:
     spans = window_spans(1200, 510, 128)
     assert spans[0] == (0, 510)
     assert spans[-1][1] == 1200
-    for (s0, e0), (s1, e1) in zip(spans, spans[1:], strict=False):
+    for (_s0, e0), (s1, e1) in itertools.pairwise(spans):
         assert e0 - s1 >= 128  # consecutive windows share at least the overlap
         assert e1 - s1 == 510
     covered = set()

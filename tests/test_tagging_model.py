@@ -41,7 +41,7 @@ def page(n: int, seed: int = 0) -> tuple[list[str], list[tuple[int, int, int, in
     vocab = ["invoice", "total", "1", "2,", "gmbh", "abc", "summe", "€", "xyz"]
     words = [vocab[int(rng.integers(len(vocab)))] for _ in range(n)]
     boxes = []
-    for i in range(n):
+    for _ in range(n):
         x, y = int(rng.integers(0, 900)), int(rng.integers(0, 980))
         boxes.append((x, y, x + 50, y + 12))
     return words, boxes
@@ -147,3 +147,14 @@ def test_the_pipeline_runs_with_the_tagger_model_from_settings(tiny: Path) -> No
         extraction = pipeline.extract(DOCUMENTS / "invoice_born_digital.pdf")
     assert extraction.document.page_count == 1
     assert all(f.source in ("model", "rule") for f in extraction.fields)
+
+
+def test_int8_and_unknown_compute_dtypes(tiny: Path, model: LayoutLMModel) -> None:
+    quantized = LayoutLMModel.load(tiny, compute_dtype="qint8")
+    words, boxes = page(40, seed=5)
+    q = quantized.predict_pages([(words, boxes)])[0]
+    f = model.predict_pages([(words, boxes)])[0]
+    assert q.shape == f.shape and np.allclose(q.sum(axis=1), 1.0, atol=1e-4)
+    assert np.abs(q - f).max() < 0.2  # int8 weights move the probabilities a little, not wholesale
+    with pytest.raises(ModelError, match="compute_dtype"):
+        LayoutLMModel.load(tiny, compute_dtype="float8")

@@ -46,14 +46,15 @@ SROIE_FIELDS = ("vendor_name", "vendor_address", "invoice_date", "total")
 
 
 THREADS: int | None = None
+COMPUTE_DTYPE = "float32"
 
 
-def _pipeline(model: str | None, ocr: str, compute_dtype: str = "float32") -> tuple[Pipeline, str]:
+def _pipeline(model: str | None, ocr: str, compute_dtype: str | None = None) -> tuple[Pipeline, str]:
     from invoicer.tagging.layoutlm import LayoutLMTagger
 
     settings = Settings()
     settings = replace(settings, ocr=replace(settings.ocr, engine=ocr))
-    tagger = LayoutLMTagger(model, compute_dtype=compute_dtype, threads=THREADS)
+    tagger = LayoutLMTagger(model, compute_dtype=compute_dtype or COMPUTE_DTYPE, threads=THREADS)
     pipeline = Pipeline.from_settings(settings, tagger=tagger)
     pipeline.setup()
     engine = pipeline.stages[0]
@@ -271,7 +272,7 @@ def main() -> None:
     parser.add_argument("--synth-n", type=int, default=100)
     parser.add_argument("--synth-seed", type=int, default=900001)
     parser.add_argument("--speed-n", type=int, default=40)
-    parser.add_argument("--compute-dtype", default="float32", choices=("float32", "bfloat16"))
+    parser.add_argument("--compute-dtype", default="float32", choices=("float32", "bfloat16", "qint8"))
     parser.add_argument("--errors", type=int, default=40, help="wrong predictions listed per part")
     parser.add_argument("--threads", type=int, help="torch CPU threads while tagging (default: torch's)")
     parser.add_argument(
@@ -279,8 +280,9 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    global THREADS, CACHE
+    global THREADS, CACHE, COMPUTE_DTYPE
     THREADS = args.threads
+    COMPUTE_DTYPE = args.compute_dtype
     CACHE = args.cache
 
     from invoicer.tagging.model import default_model_dir
@@ -294,6 +296,7 @@ def main() -> None:
         "model_info": json.loads(meta_file.read_text("utf-8")).get("step") if meta_file.is_file() else None,
         "command": " ".join(["python -m benchmarks.fields.run", *sys.argv[1:]]),
         "ocr_cache": str(args.cache) if args.cache else None,
+        "compute_dtype": args.compute_dtype,
     }
     parts = ("yardstick", "sroie", "synth", "speed") if args.part == "all" else (args.part,)
     for part in parts:

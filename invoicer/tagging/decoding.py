@@ -5,8 +5,9 @@
    ``I-`` label joins the latest occurrence of its type when that is on the same page and at most
    three lines above (else it starts one that is marked as not begun: a continuation).
 3. :func:`choose_fields`: per header field, every span is a candidate scored by its mean confidence
-   (a field no word was tagged with gets the word most probably beginning it when that probability
-   reaches :data:`FALLBACK_MIN`, see :func:`fallback_spans`)
+   after dropping implausible ones (:func:`plausible`: money must read as an amount, a date as a
+   date, ...); a booking field no word was tagged with gets the word most probably beginning it when
+   that probability reaches :data:`FALLBACK_MIN` (:func:`fallback_spans`)
    plus simple priors, and the best one wins:
 
    * amounts (``total``, ``subtotal``, ``tax_total``): a keyword on the same row or the row above
@@ -53,6 +54,8 @@ from invoicer.errors import AmbiguousValueError, InvoicerError, TaggingError
 from invoicer.tagging.labels import OUTSIDE, column_of, entity_type, is_begin
 
 FALLBACK_MIN = 0.2
+#: Fields a document is booked by: for these a probable but untagged word is better than nothing.
+FALLBACK_FIELDS = ("vendor_name", "invoice_number", "invoice_date", "currency", "total")
 
 __all__ = [
     "Candidate",
@@ -64,6 +67,7 @@ __all__ = [
     "find_spans",
     "group_line_items",
     "normalize_result",
+    "plausible",
     "score_candidates",
     "tag_words",
 ]
@@ -247,6 +251,28 @@ def _is_date(text: str) -> bool:
         return False
 
 
+_IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$")
+
+
+def plausible(name: str, text: str) -> bool:
+    """Whether ``text`` can be a value of header field ``name`` at all: money reads as an amount, dates as
+    a date, a currency as a known mark or code, an IBAN has an IBAN's shape, ids and numbers hold a digit.
+    Implausible candidates are dropped before choosing (the model's word is not taken on faith)."""
+    if name in MONEY_FIELDS:
+        return _amount(text) is not None
+    if name in DATE_FIELDS:
+        return _is_date(text)
+    if name == "currency":
+        from invoicer.validate.normalize.currency import currency_candidates, find_currency_marks
+
+        return bool(currency_candidates(text) or find_currency_marks(text))
+    if name == "iban":
+        return bool(_IBAN_SHAPE.match(re.sub(r"[\s.\-]", "", text).upper()))
+    if name in ("vendor_tax_id", "invoice_number", "po_number"):
+        return any(c.isdigit() for c in text)
+    return any(c.isalpha() for c in text)
+
+
 def score_candidates(
     name: str, spans: Sequence[Span], tagged_by_page: dict[int, list[TaggedWord]], page_heights: dict[int, float]
 ) -> list[Candidate]:
@@ -305,14 +331,15 @@ def score_candidates(
 def fallback_spans(
     tagged: Sequence[TaggedWord], spans: Sequence[Span], labels: Sequence[str], min_probability: float = FALLBACK_MIN
 ) -> list[Span]:
-    """For each header field no word was tagged with, the word most probably beginning it (if its ``B-``
+    """For each of :data:`FALLBACK_FIELDS` no word was tagged with (plausibly), the word most probably
+    beginning it (if its ``B-``
     probability reaches ``min_probability``), extended by the following words on its line whose most
     probable label among this field's is ``I-``. Their confidence is that low probability, so the
     validate stage sends such a field to review."""
-    found = {s.entity for s in spans}
+    found = {s.entity for s in spans if plausible(s.entity, s.text)}
     index = {label: i for i, label in enumerate(labels)}
     out: list[Span] = []
-    for name in FIELD_NAMES:
+    for name in FALLBACK_FIELDS:
         b, i = index.get(f"B-{name}"), index.get(f"I-{name}")
         if name in found or b is None or i is None:
             continue
@@ -342,7 +369,7 @@ def choose_fields(tagged: Sequence[TaggedWord], spans: Sequence[Span], document:
     heights = {p.number: p.height for p in document.pages}
     fields: list[Field] = []
     for name in FIELD_NAMES:
-        candidates = [s for s in spans if s.entity == name]
+        candidates = [s for s in spans if s.entity == name and plausible(name, s.text)]
         if not candidates:
             continue
         best = score_candidates(name, candidates, by_page, heights)[0]

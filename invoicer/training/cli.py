@@ -41,6 +41,9 @@ def train_ocr_command(
     device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")] = "auto",
     threads: Annotated[int | None, typer.Option("--threads", help="torch CPU threads (default: all cores).")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
+    bf16: Annotated[
+        bool, typer.Option("--bf16/--fp32", help="bf16 autocast (fast on CPUs with AMX or AVX-512 bf16).")
+    ] = False,
 ) -> None:
     """Train the line recognizer on SROIE train crops plus synthetic lines; export the best to <out>/best."""
     from invoicer.training.ocr import TrainConfig, default_run_dir, train_ocr
@@ -64,6 +67,7 @@ def train_ocr_command(
             device=device,
             threads=threads,
             seed=seed,
+            bf16_autocast=bf16,
         )
         summary = train_ocr(config, echo=lambda s: typer.echo(s, err=True))
     except InvoicerError as exc:

@@ -90,6 +90,7 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"
     threads: int | None = None
+    bf16_autocast: bool = False  # bf16 autocast: fast where the CPU has AMX / AVX-512 bf16, slow elsewhere
     spec: ModelSpec = field(default_factory=ModelSpec)
 
     def __post_init__(self) -> None:
@@ -227,15 +228,22 @@ def encode_texts(tokenizer: Any, texts: Sequence[str]) -> tuple[torch.Tensor, li
 
 
 def batch_loss(
-    model: Any, ctc: CtcHead, tokenizer: Any, batch: Sequence[Sample], ctc_weight: float, device: str
+    model: Any,
+    ctc: CtcHead,
+    tokenizer: Any,
+    batch: Sequence[Sample],
+    ctc_weight: float,
+    device: str,
+    bf16_autocast: bool = False,
 ) -> tuple[torch.Tensor, float, float]:
     """Cross-entropy of the decoder plus ``ctc_weight`` × CTC on the encoder; returns (loss, ce, ctc)."""
     pixels = batch_tensor([s.pixels for s in batch]).to(device)
     labels, ids = encode_texts(tokenizer, [s.text for s in batch])
     labels = labels.to(device)
-    encoder_out = model.encoder(pixel_values=pixels)
-    out = model(encoder_outputs=encoder_out, labels=labels)
-    ce = out.loss
+    with torch.autocast(device.split(":")[0], dtype=torch.bfloat16, enabled=bf16_autocast):
+        encoder_out = model.encoder(pixel_values=pixels)
+        out = model(encoder_outputs=encoder_out, labels=labels)
+    ce = out.loss.float()
     if ctc_weight <= 0:
         return ce, float(ce.detach()), 0.0
     rows = LINE_HEIGHT // WIDTH_STEP
@@ -500,7 +508,9 @@ def train_ocr(
             break
         batch = next(batches)
         t0 = time.monotonic()
-        loss, ce, ctc_value = batch_loss(model, ctc, tokenizer, batch, config.ctc_weight, device)
+        loss, ce, ctc_value = batch_loss(
+            model, ctc, tokenizer, batch, config.ctc_weight, device, config.bf16_autocast
+        )
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)

@@ -430,7 +430,7 @@ class TaggerTrainConfig:
     sroie_ocr: str | None = None  # also SROIE read by this OCR engine ("auto", "tesseract"...); validates on it
     validate_minutes: float = 20.0
     freeze_word_embeddings: bool = True
-    bf16_autocast: bool = False  # measured 4-7x slower on this machine's AVX2 CPU (no native bf16)
+    bf16_autocast: bool = False  # 4-7x slower on an AVX2-only CPU; fast with AMX / AVX-512 bf16
     synth_validation: int = 100
     seed: int = 1234
     device: str = "auto"

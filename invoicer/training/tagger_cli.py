@@ -62,6 +62,9 @@ def add_tagger_command(train_app: typer.Typer) -> None:
         ] = 20.0,
         warmup: Annotated[int, typer.Option("--warmup", help="Warm-up steps of the learning rate.")] = 150,
         device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")] = "auto",
+        bf16: Annotated[
+            bool, typer.Option("--bf16/--fp32", help="bf16 autocast (fast on CPUs with AMX or AVX-512 bf16).")
+        ] = False,
     ) -> None:
         """Train the LayoutLM field tagger on synthetic documents plus SROIE train; export the best to <out>/best."""
         from invoicer.training.tagger import TaggerTrainConfig, train_tagger
@@ -79,6 +82,7 @@ def add_tagger_command(train_app: typer.Typer) -> None:
             validate_minutes=validate_minutes,
             seed=seed,
             device=device,
+            bf16_autocast=bf16,
         )
         try:
             report = train_tagger(

@@ -92,19 +92,26 @@ def required_fields(
     return ValidationResult("required_fields", RuleOutcome.PASS, "all required fields present")
 
 
-@RULES.register("confidence", "Every extracted field is at least as confident as validate.min_confidence")
+@RULES.register(
+    "confidence",
+    "Every extracted field is at least as confident as its threshold "
+    "(validate.field_min_confidence, else validate.min_confidence)",
+)
 def confidence(
     extraction: Extraction, settings: ValidateSettings, context: RuleContext = DEFAULT_CONTEXT
 ) -> ValidationResult:
     if not extraction.fields:
         return ValidationResult("confidence", RuleOutcome.SKIP, "no fields extracted")
-    low = [f.name for f in extraction.fields if f.confidence < settings.min_confidence]
+    thresholds = settings.field_thresholds()
+    low = []
+    for f in extraction.fields:
+        needed = thresholds.get(f.name, settings.min_confidence)
+        if f.confidence < needed:
+            low.append((f.name, f.confidence, needed))
     if low:
+        listed = ", ".join(f"{name} {conf:.2f} < {needed:g}" for name, conf, needed in low)
         return ValidationResult(
-            "confidence",
-            RuleOutcome.FAIL,
-            f"low confidence (< {settings.min_confidence:g}) for: {', '.join(low)}",
-            tuple(low),
+            "confidence", RuleOutcome.FAIL, f"low confidence for: {listed}", tuple(name for name, _, _ in low)
         )
     return ValidationResult("confidence", RuleOutcome.PASS, "all fields confident")
 
