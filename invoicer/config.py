@@ -66,7 +66,21 @@ class ValidateSettings:
     # env INVOICER_VALIDATE_FIELD_MIN_CONFIDENCE="total=0.95,vendor_name=0.9"; TOML a list of strings.
     # Confidences are calibrated probabilities of being right when the tagger's model ships a calibration
     # (invoicer/validate/calibration.py); how the defaults were chosen: benchmarks/validate/README.md
-    field_min_confidence: tuple[str, ...] = ()
+    field_min_confidence: tuple[str, ...] = (
+        "vendor_name=0.9327",
+        "vendor_address=1",
+        "vendor_tax_id=0.8926",
+        "customer_name=1",
+        "invoice_number=0.6432",
+        "invoice_date=0.9456",
+        "due_date=0.9782",
+        "po_number=1",
+        "currency=0.572",
+        "subtotal=1",
+        "tax_total=1",
+        "total=0.9882",
+        "iban=0.8244",
+    )
     rounding_tolerance: float = 0.02  # money comparisons (subtotal + tax = total, line sums)
     max_future_days: int = 1  # invoice date may be at most this far in the future
     max_due_days: int = 365  # due date at most this long after the invoice date

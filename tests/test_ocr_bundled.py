@@ -7,16 +7,23 @@ import itertools
 import pytest
 
 from invoicer.ocr import ENGINES, engine_from_settings
-from invoicer.ocr.trocr import DEFAULT_MODEL_DIR, default_model_installed, engine_dependencies_installed
+from invoicer.ocr.trocr import (
+    DEFAULT_MODEL_DIR,
+    default_model_installed,
+    default_model_preferred,
+    engine_dependencies_installed,
+)
 
 installed = default_model_installed() and engine_dependencies_installed()
+preferred = installed and default_model_preferred()
 needs_model = pytest.mark.skipif(not installed, reason="invoicer's OCR model is not installed")
 
 
 def test_trocr_is_registered_exactly_when_the_model_is_installed() -> None:
     assert ("trocr" in ENGINES) == installed
     engine = engine_from_settings("auto", "eng")
-    assert (getattr(engine, "name", None) == "trocr") == installed
+    # auto takes the bundled model only when its benchmark record says it beat Tesseract and PP-OCR
+    assert (getattr(engine, "name", None) == "trocr") == preferred
 
 
 @needs_model

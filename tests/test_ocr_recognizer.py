@@ -115,3 +115,23 @@ def test_engine_reads_a_page_into_lines_of_words(tiny_model_dir: Path) -> None:
         x0, y0, x1, y1 = ln.bbox
         assert 0 <= x0 < x1 <= 600 and 0 <= y0 < y1 <= 200
         assert 0.0 <= ln.confidence <= 1.0
+
+
+def test_auto_prefers_a_model_only_when_its_benchmark_record_says_it_beat_the_baselines(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    import json
+    import shutil
+
+    from invoicer.ocr.trocr import BENCHMARK_RECORD, default_model_installed, default_model_preferred
+
+    model = tmp_path / "ocr"
+    shutil.copytree(tiny_model_dir, model)
+    assert default_model_installed(model) and not default_model_preferred(model)  # no record: not preferred
+    (model / BENCHMARK_RECORD).write_text(json.dumps({"beats_baselines": False}), encoding="utf-8")
+    assert not default_model_preferred(model)
+    (model / BENCHMARK_RECORD).write_text(json.dumps({"beats_baselines": True}), encoding="utf-8")
+    assert default_model_preferred(model)
+    (model / BENCHMARK_RECORD).write_text("{not json", encoding="utf-8")
+    assert not default_model_preferred(model)
+    assert not default_model_preferred(tmp_path / "missing")

@@ -24,7 +24,7 @@ from invoicer.store.synthetic import synthetic_extraction
 from invoicer.store.testing import migrated_sqlite
 from invoicer.validate import DEFAULT_RULES, ValidateStage
 
-RULES = ValidateSettings()
+RULES = ValidateSettings(field_min_confidence=())  # one threshold for all fields: the fake confidences are raw
 
 
 @pytest.fixture(scope="module")

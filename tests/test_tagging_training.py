@@ -158,3 +158,22 @@ def test_synthetic_truth_files_become_fully_labelled_training_documents(tmp_path
         assert len(labelled) == 1  # the total is labelled once, where a person would point
     with pytest.raises(DatasetError):
         synth_documents(tmp_path / "missing")
+
+
+def test_partial_label_loss_has_finite_gradients_with_padding_rows() -> None:
+    """Regression: rows with no allowed label (padding) gave NaN gradients (logsumexp of all -inf)."""
+    import torch
+
+    from invoicer.training.tagger import partial_label_loss
+
+    logits = torch.randn(2, 5, 7, requires_grad=True)
+    allowed = torch.zeros(2, 5, 7, dtype=torch.bool)
+    allowed[0, :3, 1] = True
+    allowed[1, 0, 2:4] = True
+    loss = partial_label_loss(logits, allowed)
+    loss.backward()
+    assert logits.grad is not None and bool(torch.isfinite(logits.grad).all())
+    expected = torch.nn.functional.cross_entropy(logits[0, :3].detach(), torch.tensor([1, 1, 1]), reduction="sum")
+    expected = expected + torch.logsumexp(logits[1, 0].detach(), -1) - torch.logsumexp(logits[1, 0, 2:4].detach(), -1)
+    assert float(loss) == pytest.approx(float(expected) / 4, rel=1e-5)
+    assert float(logits.grad[0, 3:].abs().sum()) == 0.0 and float(logits.grad[1, 1:].abs().sum()) == 0.0

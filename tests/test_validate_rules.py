@@ -133,7 +133,8 @@ def test_iban_checksum() -> None:
 def test_required_fields_and_confidence_use_settings() -> None:
     outcome, message = run("required_fields", ex(total="1.00"))
     assert outcome is RuleOutcome.FAIL and "vendor_name" in message and "total" not in message
-    low = RULES.get("confidence")(ex(total="1.00"), ValidateSettings(min_confidence=0.995), RuleContext())
+    strict = ValidateSettings(min_confidence=0.995, field_min_confidence=())
+    low = RULES.get("confidence")(ex(total="1.00"), strict, RuleContext())
     assert low.outcome is RuleOutcome.FAIL and low.fields == ("total",)
 
 

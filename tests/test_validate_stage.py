@@ -27,7 +27,7 @@ def printed(**changes: str) -> dict[str, tuple[str | None, str]]:
 
 
 def extract(values: dict[str, tuple[str | None, str]], today: date) -> Extraction:
-    settings = Settings()
+    settings = Settings(validate=ValidateSettings(field_min_confidence=()))  # the fake confidences are raw
     tagger = FakeTagger(values)  # type: ignore[arg-type]
     stages: list[Stage] = [
         OcrStage(NoOcrEngine()),
@@ -69,7 +69,7 @@ def test_wrong_total_needs_review_with_reason() -> None:
 
 def test_stage_runs_alone_and_replaces_earlier_results() -> None:
     first = extract(printed(), date(2024, 4, 1))
-    stage = ValidateStage(Settings().validate, today=lambda: date(2024, 4, 1))
+    stage = ValidateStage(ValidateSettings(field_min_confidence=()), today=lambda: date(2024, 4, 1))
     again = stage.run(first, Deadline.never())
     assert again.validation == first.validation and again.fields == first.fields
     rules_only = ValidateStage(

@@ -114,6 +114,25 @@ def timed_pages(engine: Any, pages: list[Any]) -> list[float]:
     return times
 
 
+def verdict(report: dict[str, Any]) -> dict[str, Any]:
+    """The acceptance checks of issue 4 that this run measured; ``beats_baselines`` decides ``auto``."""
+    ours = report["trocr"]["cer_case_insensitive"]
+    baselines = [report[k]["cer_case_insensitive"] for k in ("ppocrv4_rapidocr", "tesseract_psm7") if k in report]
+    e2e = report.get("end_to_end", {})
+    memory = report.get("peak_memory", {}).get("peak_rss_mb")
+    return {
+        "cer_case_insensitive": ours,
+        "baseline_cers": {k: report[k]["cer_case_insensitive"] for k in ("ppocrv4_rapidocr", "tesseract_psm7")
+                          if k in report},  # fmt: skip
+        "beats_baselines": bool(baselines) and all(ours < b for b in baselines),
+        "cer_at_most_0.04": ours <= 0.04,
+        "lines_per_second_at_least_60": report["trocr"]["lines_per_second"] >= 60,
+        "receipt_at_most_1s": e2e.get("receipt_median_seconds", 99) <= 1.0,
+        "a4_at_most_2.5s": e2e.get("a4_300dpi_median_seconds", 99) <= 2.5,
+        "peak_memory_at_most_1.5GB": memory is not None and memory <= 1536,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=None, help="model directory or hub id (default: invoicer/models/ocr)")
@@ -123,6 +142,12 @@ def main() -> None:
     parser.add_argument("--detector", default="auto")
     parser.add_argument("--skip-baselines", action="store_true")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "ocr.json")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="write the verdict (beats_baselines, CERs, machine) as benchmark.json into the model directory; "
+        "`ocr.engine = auto` prefers a bundled model only when that record says it beat both baselines",
+    )
     args = parser.parse_args()
 
     from invoicer.ocr.trocr import TrOcrEngine, load_recognizer, resolve_model
@@ -193,6 +218,14 @@ def main() -> None:
     except (IndexError, json.JSONDecodeError):
         report["peak_memory"] = {"error": proc.stderr[-500:]}
     report["machine_after"] = machine()["load_average_1_5_15"]
+    report["verdict"] = verdict(report)
+    if args.record:
+        from invoicer.ocr.trocr import BENCHMARK_RECORD
+
+        record = Path(name) / BENCHMARK_RECORD
+        record.write_text(json.dumps({**report["verdict"], "machine": report["machine"], "data": report["data"],
+                                      "command": " ".join(["python -m benchmarks.ocr", *sys.argv[1:]])},
+                                     indent=1) + "\n", encoding="utf-8")  # fmt: skip
     text = json.dumps(report, indent=1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text + "\n", encoding="utf-8")

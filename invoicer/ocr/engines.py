@@ -130,7 +130,9 @@ def parse_tsv(tsv: str) -> tuple[Line, ...]:
 def engine_from_settings(name: str, languages: str, options: Mapping[str, object] | None = None) -> object:
     """Resolve ``auto`` and build the engine (model-based engines register themselves when installed)."""
     if name == "auto":
-        if "trocr" in ENGINES:
+        from invoicer.ocr.trocr import default_model_preferred
+
+        if "trocr" in ENGINES and default_model_preferred():
             return ENGINES.create("trocr", **(options or {}))
         name = "tesseract" if tesseract_available() else "none"
     if name == "tesseract":

@@ -46,6 +46,28 @@ def default_model_installed(path: Path = DEFAULT_MODEL_DIR) -> bool:
     ).is_file()
 
 
+#: Written next to the bundled weights by ``benchmarks/ocr --record``: the model's held-out figures
+#: against Tesseract and PP-OCR on the same crops, and whether it beat both.
+BENCHMARK_RECORD = "benchmark.json"
+
+
+def default_model_preferred(path: Path = DEFAULT_MODEL_DIR) -> bool:
+    """True when the bundled model is installed and its benchmark record says it beat both baselines.
+
+    ``ocr.engine = "auto"`` takes ``trocr`` only then; a bundled model that has not (yet) beaten
+    Tesseract stays available by name (``trocr``) and as the starting point of ``train ocr --init``.
+    """
+    import json
+
+    record = path / BENCHMARK_RECORD
+    if not default_model_installed(path) or not record.is_file():
+        return False
+    try:
+        return bool(json.loads(record.read_text("utf-8")).get("beats_baselines"))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def torch_threads() -> int:
     """Threads for torch: the CPUs this process may use (never more than 8)."""
     try:
@@ -293,6 +315,7 @@ __all__ = [
     "TrOcrRecognizer",
     "clear_cache",
     "default_model_installed",
+    "default_model_preferred",
     "engine_dependencies_installed",
     "load_recognizer",
     "pick_device",

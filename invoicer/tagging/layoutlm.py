@@ -7,7 +7,9 @@ or on demand by :func:`invoicer.tagging.tagger_from_settings` when ``tagger.mode
 Per document: every page with words is encoded (words in the page's reading order, boxes scaled to
 0-1000), windows of all pages run in batches, and :func:`invoicer.tagging.decoding.decode` turns the
 per-word label probabilities into fields (raw text, normalized value, page, box, confidence) and
-line items. Pages are tagged one by one (no concatenation); the decoder joins them.
+line items. Pages are tagged one by one (no concatenation); the decoder joins them. When the model
+folder holds a ``calibration.json`` (:mod:`invoicer.validate.calibration`), the fields' confidences
+are mapped to calibrated probabilities of being right (``calibrate=False`` keeps them raw).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from invoicer.document import Document
 from invoicer.tagging.decoding import decode
 from invoicer.tagging.encoding import normalize_box
 from invoicer.tagging.model import default_model_dir, load_layoutlm, model_installed
+from invoicer.validate.calibration import Calibration
 
 __all__ = ["LayoutLMTagger", "page_inputs", "register_layoutlm"]
 
@@ -37,7 +40,8 @@ class LayoutLMTagger:
 
     ``model`` is a local checkpoint folder; ``threads`` the torch CPU threads while predicting (None:
     torch's default; 1 is much faster on a machine whose cores are busy with other work);
-    ``runtime`` injects an already loaded model object (tests).
+    ``runtime`` injects an already loaded model object (tests); ``calibrate`` applies the model folder's
+    confidence calibration when it has one.
     """
 
     name = "layoutlm"
@@ -50,12 +54,14 @@ class LayoutLMTagger:
         threads: int | None = None,
         normalize: bool = True,
         runtime: Any = None,
+        calibrate: bool = True,
     ) -> None:
         self.model_path = Path(model) if model is not None else default_model_dir()
         self.compute_dtype = compute_dtype
         self.threads = threads
         self.normalize = normalize
         self._runtime = runtime
+        self.calibration: Calibration | None = Calibration.load(self.model_path) if calibrate else None
 
     def setup(self) -> None:
         """Load the model (once per process, shared by all taggers using the same folder)."""
@@ -74,6 +80,8 @@ class LayoutLMTagger:
             return TagResult(notes=("no words to tag: no page has a text layer or OCR text",))
         probs = self.runtime.predict_pages(page_inputs(document))
         fields, items, _ = decode(document, probs, self.runtime.labels, normalize=self.normalize)
+        if self.calibration is not None:
+            fields = self.calibration.apply(fields)
         return TagResult(fields, items)
 
 

@@ -265,9 +265,12 @@ def partial_label_loss(logits: Any, allowed: Any) -> Any:
     valid = allowed.any(dim=-1)
     if not bool(valid.any()):
         return logits.sum() * 0.0
+    # rows with nothing allowed (padding, special tokens) allow everything, so their term is exactly 0 and
+    # finite: an all -inf logsumexp has a NaN gradient, which torch.where would not stop
+    allowed = allowed | ~valid.unsqueeze(-1)
     lse_all = torch.logsumexp(logits, dim=-1)
-    lse_ok = torch.logsumexp(logits.masked_fill(~allowed, float("-inf")), dim=-1)
-    per_token = torch.where(valid, lse_all - lse_ok, torch.zeros_like(lse_all))
+    lse_ok = torch.logsumexp(logits.masked_fill(~allowed, torch.finfo(logits.dtype).min), dim=-1)
+    per_token = (lse_all - lse_ok) * valid
     return per_token.sum() / valid.sum()
 
 

@@ -7,7 +7,10 @@ the document's own evidence), then runs the rules of :data:`RULES` — pure func
 :func:`decide_status` turns all results into ``auto_approved`` or ``needs_review``.
 
 Also here, for storage to call: :func:`~invoicer.validate.vendors.match_vendor` and
-:func:`~invoicer.validate.duplicates.duplicate_key_of`.
+:func:`~invoicer.validate.duplicates.duplicate_key_of`; and :mod:`invoicer.validate.calibration`, the
+map from the tagger's raw confidences to calibrated probabilities of being right (fitted on held-out
+data, applied by the tagger), which the ``confidence`` rule compares with ``validate.min_confidence``
+and the per-field ``validate.field_min_confidence``.
 """
 
 from __future__ import annotations

@@ -150,9 +150,7 @@ def fit_isotonic(
     xs = np.array([b[0] / b[2] for b in blocks])
     ys = np.array([(b[1] + prior * base) / (b[2] + prior) for b in blocks])
     ys = np.maximum.accumulate(ys)
-    return IsotonicMap(
-        tuple(float(v) for v in xs), tuple(float(v) for v in ys), tuple(int(b[2]) for b in blocks)
-    )
+    return IsotonicMap(tuple(float(v) for v in xs), tuple(float(v) for v in ys), tuple(int(b[2]) for b in blocks))
 
 
 @dataclass(frozen=True, eq=False)
@@ -252,32 +250,30 @@ def _bucket_of(p: float, buckets: Sequence[tuple[float, float]]) -> int:
     return len(buckets) - 1 if p > buckets[-1][1] else 0
 
 
-def reliability_table(
-    samples: Iterable[Sample], buckets: Sequence[tuple[float, float]] = BUCKETS
-) -> dict[str, Any]:
+def reliability_table(samples: Iterable[Sample], buckets: Sequence[tuple[float, float]] = BUCKETS) -> dict[str, Any]:
     """Per confidence bucket: count, mean predicted confidence, observed accuracy (overall and per field),
     plus the expected calibration error (count-weighted mean |predicted - observed|) and Brier score."""
     rows = list(samples)
 
     def table(group: list[Sample]) -> dict[str, Any]:
-        cells = []
+        cells: list[dict[str, Any]] = []
+        gap = 0.0  # sum over buckets of count * |mean predicted - observed accuracy|
         for i, (lo, hi) in enumerate(buckets):
             inside = [s for s in group if _bucket_of(s.confidence, buckets) == i]
             n = len(inside)
+            predicted = sum(s.confidence for s in inside) / n if n else 0.0
+            observed = sum(s.correct for s in inside) / n if n else 0.0
+            gap += n * abs(predicted - observed)
             cells.append(
                 {
                     "bucket": f"{lo:g}-{hi:g}",
                     "count": n,
-                    "mean_predicted": round(sum(s.confidence for s in inside) / n, 4) if n else None,
-                    "observed_accuracy": round(sum(s.correct for s in inside) / n, 4) if n else None,
+                    "mean_predicted": round(predicted, 4) if n else None,
+                    "observed_accuracy": round(observed, 4) if n else None,
                 }
             )
         n_all = len(group)
-        ece = (
-            sum(c["count"] * abs(c["mean_predicted"] - c["observed_accuracy"]) for c in cells if c["count"]) / n_all
-            if n_all
-            else None
-        )
+        ece = gap / n_all if n_all else None
         brier = sum((s.confidence - s.correct) ** 2 for s in group) / n_all if n_all else None
         return {
             "count": n_all,

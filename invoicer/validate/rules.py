@@ -109,7 +109,7 @@ def confidence(
         if f.confidence < needed:
             low.append((f.name, f.confidence, needed))
     if low:
-        listed = ", ".join(f"{name} {conf:.2f} < {needed:g}" for name, conf, needed in low)
+        listed = ", ".join(f"{name} {conf:.4g} < {needed:g}" for name, conf, needed in low)
         return ValidationResult(
             "confidence", RuleOutcome.FAIL, f"low confidence for: {listed}", tuple(name for name, _, _ in low)
         )
