@@ -122,8 +122,9 @@ def verdict(report: dict[str, Any]) -> dict[str, Any]:
     memory = report.get("peak_memory", {}).get("peak_rss_mb")
     return {
         "cer_case_insensitive": ours,
-        "baseline_cers": {k: report[k]["cer_case_insensitive"] for k in ("ppocrv4_rapidocr", "tesseract_psm7")
-                          if k in report},  # fmt: skip
+        "baseline_cers": {
+            k: report[k]["cer_case_insensitive"] for k in ("ppocrv4_rapidocr", "tesseract_psm7") if k in report
+        },
         "beats_baselines": bool(baselines) and all(ours < b for b in baselines),
         "cer_at_most_0.04": ours <= 0.04,
         "lines_per_second_at_least_60": report["trocr"]["lines_per_second"] >= 60,

@@ -3,8 +3,9 @@
 Engines are chosen by name from :data:`ENGINES` (``tesseract``, ``none``, ``fake``; ``trocr`` registers
 itself when invoicer's own model is installed in ``invoicer/models/ocr/`` and torch + transformers are
 importable, or when :func:`register_engine` is called to use another model). ``auto`` takes the best
-one available (``trocr`` only when the bundled model's benchmark record says it beat Tesseract and
-PP-OCR on held-out crops, else Tesseract). :func:`recognize_lines` reads cropped text-line images with the default model.
+one available (``trocr`` only when the bundled model's benchmark record says it beat Tesseract
+and PP-OCR on held-out crops, else Tesseract). :func:`recognize_lines` reads cropped text-line
+images with the default model.
 """
 
 from collections.abc import Sequence
