@@ -11,6 +11,7 @@ the sections below (``[ingest]``, ``[ocr]``, ...). Every setting also has an env
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import tomllib
 from collections.abc import Mapping
@@ -94,10 +95,19 @@ class ValidateSettings:
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ConfigError(f"validate.min_confidence must be between 0 and 1, got {self.min_confidence}")
-        self.field_thresholds()  # malformed entries are reported when the settings are read
+        self._thresholds  # noqa: B018  (malformed entries are reported when the settings are read)
 
     def field_thresholds(self) -> dict[str, float]:
         """``field_min_confidence`` as a mapping field name → minimum confidence (checked)."""
+        return dict(self._thresholds)
+
+    def min_confidence_for(self, name: str) -> float:
+        """The confidence a value of field ``name`` needs to be auto-approved."""
+        return self._thresholds.get(name, self.min_confidence)
+
+    @functools.cached_property
+    def _thresholds(self) -> dict[str, float]:
+        """Parsed once per settings object (the rule asks for every field of every document)."""
         from invoicer.document import FIELD_NAMES
 
         out: dict[str, float] = {}
@@ -118,10 +128,6 @@ class ValidateSettings:
                 )
             out[name] = threshold
         return out
-
-    def min_confidence_for(self, name: str) -> float:
-        """The confidence a value of field ``name`` needs to be auto-approved."""
-        return self.field_thresholds().get(name, self.min_confidence)
 
 
 @dataclass(frozen=True)

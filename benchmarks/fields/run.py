@@ -150,6 +150,7 @@ def part_sroie(model: str | None, ocr: str, limit: int | None, keep_errors: int)
 
     board = Scoreboard(SROIE_FIELDS)
     readable = dict.fromkeys(SROIE_FIELDS, 0)
+    verbatim = dict.fromkeys(SROIE_FIELDS, 0)
     t0 = time.perf_counter()
     with pipeline:
         for receipt in receipts:
@@ -159,9 +160,14 @@ def part_sroie(model: str | None, ocr: str, limit: int | None, keep_errors: int)
             if extraction.document.pages:
                 for alignment in align_ocr_words(receipt, extraction.document)[1]:
                     readable[alignment.field] += alignment.aligned
+                    verbatim[alignment.field] += alignment.status == "exact"
     result = board.to_dict()
     result["truth_found_in_ocr_words"] = {
         n: round(readable[n] / max(1, result["fields"][n]["documents_with_truth"]), 4) for n in SROIE_FIELDS
+    }
+    # the same, counting only values that the OCR words hold character for character (an upper bound of exact)
+    result["truth_verbatim_in_ocr_words"] = {
+        n: round(verbatim[n] / max(1, result["fields"][n]["documents_with_truth"]), 4) for n in SROIE_FIELDS
     }
     result["acceptance"] = {
         "f1_at_least_0.85": {n: result["fields"][n]["f1"] for n in ("vendor_name", "invoice_date", "total")},

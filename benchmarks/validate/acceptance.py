@@ -48,10 +48,7 @@ BOOKING_FIELDS = fields_run.ACCEPTANCE_YARDSTICK
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", help="tagger checkpoint folder (default: invoicer/models/tagger)")
-    parser.add_argument("--ocr", default="auto")
-    parser.add_argument("--threads", type=int)
-    parser.add_argument("--cache", type=Path, help="OCR cache of benchmarks/fields (words after ingest + OCR)")
+    common.add_pipeline_arguments(parser)
     parser.add_argument("--limit", type=int)
     parser.add_argument("--min-confidence", type=float, help="instead of ValidateSettings' default (what-if runs)")
     parser.add_argument(

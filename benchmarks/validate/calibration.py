@@ -273,10 +273,7 @@ def markdown(report: dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", help="tagger checkpoint folder (default: invoicer/models/tagger)")
-    parser.add_argument("--ocr", default="auto")
-    parser.add_argument("--threads", type=int)
-    parser.add_argument("--cache", type=Path, help="OCR cache of benchmarks/fields (words after ingest + OCR)")
+    common.add_pipeline_arguments(parser)
     parser.add_argument("--synth-n", type=int, default=200)
     parser.add_argument("--synth-seed", type=int, default=common.SYNTH_SEED)
     parser.add_argument("--sroie-limit", type=int)

@@ -4,6 +4,7 @@ truth with :func:`invoicer.tagging.scoring.same_value` (normalized values, alter
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import tempfile
@@ -21,6 +22,14 @@ from invoicer.validate.calibration import Sample
 
 SYNTH_SEED = 900001  # as benchmarks/fields part_synth: a seed training never used
 SROIE_FIELDS = fields_run.SROIE_FIELDS
+
+
+def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options both benchmarks take: tagger checkpoint, OCR engine, torch threads, OCR cache."""
+    parser.add_argument("--model", help="tagger checkpoint folder (default: invoicer/models/tagger)")
+    parser.add_argument("--ocr", default="auto")
+    parser.add_argument("--threads", type=int)
+    parser.add_argument("--cache", type=Path, help="OCR cache of benchmarks/fields (words after ingest + OCR)")
 
 
 def use_ocr_cache(cache: Path | None) -> None:

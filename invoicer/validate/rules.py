@@ -102,12 +102,8 @@ def confidence(
 ) -> ValidationResult:
     if not extraction.fields:
         return ValidationResult("confidence", RuleOutcome.SKIP, "no fields extracted")
-    thresholds = settings.field_thresholds()
-    low = []
-    for f in extraction.fields:
-        needed = thresholds.get(f.name, settings.min_confidence)
-        if f.confidence < needed:
-            low.append((f.name, f.confidence, needed))
+    needs = [(f, settings.min_confidence_for(f.name)) for f in extraction.fields]
+    low = [(f.name, f.confidence, needed) for f, needed in needs if f.confidence < needed]
     if low:
         listed = ", ".join(f"{name} {conf:.4g} < {needed:g}" for name, conf, needed in low)
         return ValidationResult(
