@@ -75,6 +75,21 @@ def test_register_is_idempotent_and_a_lease_is_exclusive(database: Database, tmp
     assert claims.register(database, path, sha256="ab" * 32, size=3).created
 
 
+def test_a_path_has_one_active_claim_even_when_its_content_changes(database: Database, tmp_path: Path) -> None:
+    """Regression (CI, loaded machine): a file registered half-written and again when complete got two claims."""
+    path = tmp_path / "b.png"
+    half = claims.register(database, path, sha256="01" * 32, size=5)
+    whole = claims.register(database, path, sha256="02" * 32, size=10)
+    assert half.created and not whole.created and whole.claim_id == half.claim_id
+    with database.read() as session:
+        rows = session.execute(select(InboxClaim.sha256, InboxClaim.size_bytes)).all()
+    assert [tuple(r) for r in rows] == [("02" * 32, 10)]  # the queued claim follows the content
+    running = claims.lease(database, "w1", 30)
+    assert running is not None and running.id == half.claim_id
+    again = claims.register(database, path, sha256="03" * 32, size=12)
+    assert not again.created and again.claim_id == half.claim_id  # its worker reads the current content
+
+
 def test_to_enqueue_finds_unsent_and_stale_claims(database: Database, tmp_path: Path) -> None:
     a = claims.register(database, tmp_path / "a.pdf", sha256="a" * 64, size=1).claim_id
     b = claims.register(database, tmp_path / "b.pdf", sha256="b" * 64, size=1).claim_id

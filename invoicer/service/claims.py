@@ -90,16 +90,21 @@ class Registration:
 
 
 def register(database: Database, path: Path, *, sha256: str, size: int, mode: str = "watch") -> Registration:
-    """Record that the file at ``path`` (content ``sha256``) is to be processed; idempotent while it is active."""
+    """Record that the file at ``path`` (content ``sha256``) is to be processed; idempotent while it is active.
+
+    A path has at most one active claim: a file registered again with other content (it was still being
+    written when it looked complete, e.g. a writer stalled on a busy machine) updates its queued claim,
+    and a running claim's worker processes the file's current content anyway.
+    """
 
     def work(tx: Transaction) -> Registration:
         existing = tx.session.scalars(
-            select(InboxClaim.id).where(
-                InboxClaim.path == str(path), InboxClaim.sha256 == sha256, InboxClaim.state.in_(ACTIVE)
-            )
+            select(InboxClaim).where(InboxClaim.path == str(path), InboxClaim.state.in_(ACTIVE))
         ).first()
         if existing is not None:
-            return Registration(existing, False)
+            if existing.sha256 != sha256 and existing.state == "queued":
+                existing.sha256, existing.size_bytes = sha256, size
+            return Registration(existing.id, False)
         row = InboxClaim(
             sha256=sha256,
             path=str(path),
