@@ -47,6 +47,14 @@ class OcrSettings:
     engine: str = "auto"  # auto | tesseract | none | fake | (trocr, when installed)
     model: str | None = None  # local checkpoint dir or hub id for model-based engines
     languages: str = "eng+deu+fra+nld+spa"  # tesseract language codes (missing ones are skipped)
+    # tesseract page preparation: auto (re-read grey/uneven/poorly read pages with the background
+    # normalized, keep the better reading) | normalize (always) | none
+    preprocess: str = "auto"
+
+    def __post_init__(self) -> None:
+        modes = ("auto", "normalize", "none")  # invoicer.ocr.preprocess.PREPROCESS_MODES
+        if self.preprocess not in modes:
+            raise ConfigError(f"ocr.preprocess must be one of {', '.join(modes)}, got {self.preprocess!r}")
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ class Pipeline:
         settings = settings or load_settings()
         ocr_options = {"model": settings.ocr.model} if settings.ocr.model else None
         engine: Any = overrides.get("ocr_engine") or engine_from_settings(
-            settings.ocr.engine, settings.ocr.languages, ocr_options
+            settings.ocr.engine, settings.ocr.languages, ocr_options, settings.ocr.preprocess
         )
         tagger = overrides.get("tagger") or tagger_from_settings(settings.tagger.backend, settings.tagger.model)
         stages: list[Stage] = [

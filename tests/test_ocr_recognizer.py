@@ -135,3 +135,20 @@ def test_auto_prefers_a_model_only_when_its_benchmark_record_says_it_beat_the_ba
     (model / BENCHMARK_RECORD).write_text("{not json", encoding="utf-8")
     assert not default_model_preferred(model)
     assert not default_model_preferred(tmp_path / "missing")
+
+
+def test_a_fresh_process_loads_the_conv_encoder_checkpoint(tiny_model_dir: Path) -> None:
+    """The conv encoder is not a stock transformers model: the loader must register it before loading."""
+    import json
+    import subprocess
+    import sys
+
+    assert json.loads((tiny_model_dir / "config.json").read_text())["encoder"]["model_type"] == "invoicer_line_encoder"
+    code = (
+        "import sys; from PIL import Image; from invoicer.ocr.trocr import load_recognizer; "
+        "r = load_recognizer(sys.argv[1], device='cpu'); print(len(r.recognize([Image.new('L', (80, 30), 255)])))"
+    )
+    command = [sys.executable, "-c", code, str(tiny_model_dir)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("1")

@@ -157,3 +157,47 @@ def test_synthetic_engine_lines_have_exact_text() -> None:
         assert text and set(text) <= set(CHARSET)
     with pytest.raises(ConfigError, match="synthetic-source"):
         TrainConfig(synthetic_source="gan")
+
+
+@pytest.mark.parametrize("encoder", ["conv", "aimv2"])
+def test_both_encoders_train_with_the_ctc_head(encoder: str) -> None:
+    import dataclasses
+
+    import numpy as np
+    import torch
+
+    from invoicer.training.ocr import CtcHead, batch_loss, column_geometry
+    from invoicer.training.ocr_data import Sample
+
+    spec = dataclasses.replace(TINY, encoder=encoder)
+    processor = build_processor()
+    model = build_model(spec, len(processor.tokenizer))
+    rows, stride = column_geometry(model.config.encoder)
+    assert (rows, stride) == ((1, 4) if encoder == "conv" else (4, 8))
+    ctc = CtcHead(spec.hidden, len(processor.tokenizer))
+    rng = np.random.default_rng(0)
+    batch = [Sample(rng.integers(0, 255, (32, w), dtype=np.uint8), t) for w, t in ((96, "AB 1"), (64, "7"))]
+    loss, ce, ctc_value = batch_loss(model, ctc, processor.tokenizer, batch, 0.5, "cpu")
+    loss.backward()
+    assert torch.isfinite(loss) and ce > 0 and ctc_value > 0
+    encoded = model.encoder(pixel_values=torch.zeros(1, 3, 32, 96)).last_hidden_state
+    assert encoded.shape[1] == (96 // 4 if encoder == "conv" else 4 * 96 // 8)
+
+
+def test_unknown_encoder_lists_the_valid_ones(tmp_path: Path) -> None:
+    from invoicer.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="conv, aimv2"):
+        TrainConfig(out=tmp_path, spec=ModelSpec(encoder="resnet"))
+
+
+def test_conv_encoder_rejects_lines_wider_than_its_positions() -> None:
+    import torch
+
+    from invoicer.ocr.line_encoder import LineEncoderConfig, LineEncoderModel
+
+    encoder = LineEncoderModel(LineEncoderConfig(hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                                                 intermediate_size=64, max_columns=8))  # fmt: skip
+    assert encoder(pixel_values=torch.zeros(2, 3, 32, 32)).last_hidden_state.shape == (2, 8, 32)
+    with pytest.raises(ValueError, match="too wide"):
+        encoder(pixel_values=torch.zeros(1, 3, 32, 40))

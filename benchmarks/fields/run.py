@@ -76,7 +76,9 @@ def _process(pipeline: Pipeline, path: Path) -> Extraction:
     from invoicer.pipeline import failed_extraction
 
     data = path.read_bytes()
-    engine = getattr(getattr(pipeline.stages[0], "engine", None), "name", "ocr")
+    from invoicer.ocr.base import engine_key
+
+    engine = engine_key(getattr(pipeline.stages[0], "engine", None))
     file = CACHE / f"{sha256_of(data)}-{engine}.json"
     try:
         if file.is_file():

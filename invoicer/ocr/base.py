@@ -23,6 +23,12 @@ class OcrEngine(Protocol):
         ...
 
 
+def engine_key(engine: object) -> str:
+    """A name for what ``engine`` would read, for caches of OCR results: its ``cache_key`` when it has one
+    (Tesseract with page preparation: ``tesseract-auto``), else its ``name``."""
+    return str(getattr(engine, "cache_key", None) or getattr(engine, "name", "ocr"))
+
+
 def lines_to_points(lines: Sequence[Line], page: Page) -> tuple[Line, ...]:
     """Convert pixel boxes from an engine to the page's point coordinates."""
     return tuple(

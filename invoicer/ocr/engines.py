@@ -59,15 +59,32 @@ def tesseract_available() -> bool:
 
 @ENGINES.register("tesseract", "Tesseract 5 (baseline engine; apt-get install tesseract-ocr)")
 class TesseractEngine:
-    """Runs the ``tesseract`` command (one process per page, ``OMP_THREAD_LIMIT=1``) and reads its TSV."""
+    """Runs the ``tesseract`` command (one process per page, ``OMP_THREAD_LIMIT=1``) and reads its TSV.
+
+    ``preprocess`` (:data:`invoicer.ocr.preprocess.PREPROCESS_MODES`): ``auto`` reads a page with grey or
+    unevenly lit paper, or whose first reading looks poor, a second time with its background normalized
+    and keeps the better reading (:func:`invoicer.ocr.preprocess.better_reading`).
+    """
 
     name = "tesseract"
 
-    def __init__(self, languages: str = "eng", psm: int = 3, timeout_s: float = 120.0) -> None:
+    def __init__(
+        self, languages: str = "eng", psm: int = 3, timeout_s: float = 120.0, preprocess: str = "auto"
+    ) -> None:
+        from invoicer.ocr.preprocess import PREPROCESS_MODES
+
+        if preprocess not in PREPROCESS_MODES:
+            raise OcrError(f"unknown OCR preprocessing {preprocess!r}; valid: {', '.join(PREPROCESS_MODES)}")
         self.requested = languages
         self.psm = psm
         self.timeout_s = timeout_s
+        self.preprocess = preprocess
         self.languages = ""
+
+    @property
+    def cache_key(self) -> str:
+        """``tesseract`` for plain readings, ``tesseract-<mode>`` with page preparation (OCR caches)."""
+        return "tesseract" if self.preprocess == "none" else f"tesseract-{self.preprocess}"
 
     def setup(self) -> None:
         exe = shutil.which("tesseract")
@@ -86,6 +103,14 @@ class TesseractEngine:
         return [self.read_image(image) for image in images]
 
     def read_image(self, image: Image) -> tuple[Line, ...]:
+        """Lines of one page image (pixel boxes), preprocessed as ``self.preprocess`` says."""
+        from invoicer.ocr.preprocess import better_reading
+
+        lines, _ = better_reading(image, self.read_plain, self.preprocess)
+        return lines
+
+    def read_plain(self, image: Image) -> tuple[Line, ...]:
+        """Lines of one page image exactly as given to Tesseract."""
         buf = io.BytesIO()
         image.save(buf, format="PNG", compress_level=1)
         env = dict(os.environ, OMP_THREAD_LIMIT="1")
@@ -127,8 +152,12 @@ def parse_tsv(tsv: str) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-def engine_from_settings(name: str, languages: str, options: Mapping[str, object] | None = None) -> object:
-    """Resolve ``auto`` and build the engine (model-based engines register themselves when installed)."""
+def engine_from_settings(
+    name: str, languages: str, options: Mapping[str, object] | None = None, preprocess: str = "auto"
+) -> object:
+    """Resolve ``auto`` and build the engine (model-based engines register themselves when installed).
+
+    ``preprocess`` is Tesseract's page preparation (``ocr.preprocess``)."""
     if name == "auto":
         from invoicer.ocr.trocr import default_model_preferred
 
@@ -136,7 +165,7 @@ def engine_from_settings(name: str, languages: str, options: Mapping[str, object
             return ENGINES.create("trocr", **(options or {}))
         name = "tesseract" if tesseract_available() else "none"
     if name == "tesseract":
-        return TesseractEngine(languages=languages)
+        return TesseractEngine(languages=languages, preprocess=preprocess)
     if name == "trocr" and "trocr" not in ENGINES:
         # an explicit trocr with a model path works without the bundled weights
         from invoicer.ocr.trocr import engine_dependencies_installed, register_engine

@@ -209,6 +209,9 @@ def _load_cached(name: str, local: bool, device: str) -> TrOcrRecognizer:
     import torch
     from transformers import TrOCRProcessor, VisionEncoderDecoderModel
 
+    from invoicer.ocr import line_encoder
+
+    line_encoder.register()  # invoicer's conv-stem encoder, for checkpoints that use it
     if device == "cpu":
         torch.set_num_threads(torch_threads())
     dtype = torch.float16 if device.startswith("cuda") else torch.float32

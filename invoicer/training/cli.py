@@ -41,12 +41,15 @@ def train_ocr_command(
     device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")] = "auto",
     threads: Annotated[int | None, typer.Option("--threads", help="torch CPU threads (default: all cores).")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
+    encoder: Annotated[
+        str, typer.Option("--encoder", help="Encoder of a new model: conv (conv stem, default) or aimv2.")
+    ] = "conv",
     bf16: Annotated[
         bool, typer.Option("--bf16/--fp32", help="bf16 autocast (fast on CPUs with AMX or AVX-512 bf16).")
     ] = False,
 ) -> None:
     """Train the line recognizer on SROIE train crops plus synthetic lines; export the best to <out>/best."""
-    from invoicer.training.ocr import TrainConfig, default_run_dir, train_ocr
+    from invoicer.training.ocr import ModelSpec, TrainConfig, default_run_dir, train_ocr
 
     try:
         config = TrainConfig(
@@ -68,6 +71,7 @@ def train_ocr_command(
             threads=threads,
             seed=seed,
             bf16_autocast=bf16,
+            spec=ModelSpec(encoder=encoder),
         )
         summary = train_ocr(config, echo=lambda s: typer.echo(s, err=True))
     except InvoicerError as exc:

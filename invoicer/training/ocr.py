@@ -56,7 +56,9 @@ def default_run_dir() -> Path:
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """Sizes of a new model."""
+    """Sizes of a new model; ``encoder`` names the architecture (:data:`ENCODERS`)."""
+
+    encoder: str = "conv"
 
     hidden: int = 256
     encoder_layers: int = 4
@@ -104,6 +106,8 @@ class TrainConfig:
             raise ConfigError("--synthetic-weight must be in [0, 1)")
         if self.synthetic_source not in ("fonts", "engine", "both"):
             raise ConfigError(f"--synthetic-source must be fonts, engine or both, got {self.synthetic_source!r}")
+        if self.spec.encoder not in ENCODERS:
+            raise ConfigError(f"unknown OCR encoder {self.spec.encoder!r}; valid: {', '.join(ENCODERS)}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -133,21 +137,60 @@ def build_processor(charset: str = CHARSET) -> Any:
     return TrOCRProcessor(image_processor=image_processor, tokenizer=tokenizer)
 
 
-def build_model(spec: ModelSpec, vocab_size: int) -> Any:
-    """A new VisionEncoderDecoderModel (AIMv2 native-resolution encoder + TrOCR decoder), residuals zeroed."""
-    from transformers import Aimv2VisionConfig, TrOCRConfig, VisionEncoderDecoderConfig, VisionEncoderDecoderModel
+#: Encoder architectures of new models, by name: ``conv`` (conv stem + transformer over columns,
+#: :mod:`invoicer.ocr.line_encoder`) and ``aimv2`` (AIMv2 native-resolution ViT, 8×8 patches; the
+#: first seed's architecture).
+ENCODERS = ("conv", "aimv2")
 
-    encoder = Aimv2VisionConfig(
-        image_size=LINE_HEIGHT,
-        patch_size=WIDTH_STEP,
-        num_channels=3,
-        hidden_size=spec.hidden,
-        intermediate_size=spec.encoder_ffn,
-        num_hidden_layers=spec.encoder_layers,
-        num_attention_heads=spec.encoder_heads,
-        use_head=False,
-        is_native=True,
-    )
+
+def build_encoder_config(spec: ModelSpec) -> Any:
+    """The encoder config for ``spec.encoder`` (an unknown name raises ConfigError listing the valid ones)."""
+    if spec.encoder == "conv":
+        from invoicer.ocr.line_encoder import LineEncoderConfig
+
+        return LineEncoderConfig(
+            image_height=LINE_HEIGHT,
+            hidden_size=spec.hidden,
+            intermediate_size=spec.encoder_ffn,
+            num_hidden_layers=spec.encoder_layers,
+            num_attention_heads=spec.encoder_heads,
+        )
+    if spec.encoder == "aimv2":
+        from transformers import Aimv2VisionConfig
+
+        return Aimv2VisionConfig(
+            image_size=LINE_HEIGHT,
+            patch_size=WIDTH_STEP,
+            num_channels=3,
+            hidden_size=spec.hidden,
+            intermediate_size=spec.encoder_ffn,
+            num_hidden_layers=spec.encoder_layers,
+            num_attention_heads=spec.encoder_heads,
+            use_head=False,
+            is_native=True,
+        )
+    raise ConfigError(f"unknown OCR encoder {spec.encoder!r}; valid: {', '.join(ENCODERS)}")
+
+
+def encoder_kind(encoder_config: Any) -> str:
+    """``conv`` or ``aimv2`` for a loaded model's encoder config."""
+    from invoicer.ocr.line_encoder import MODEL_TYPE
+
+    return "conv" if getattr(encoder_config, "model_type", "") == MODEL_TYPE else "aimv2"
+
+
+def column_geometry(encoder_config: Any) -> tuple[int, int]:
+    """(rows, pixels per column) of an encoder's output grid, for the CTC head."""
+    if encoder_kind(encoder_config) == "conv":
+        return 1, int(encoder_config.column_stride)
+    return LINE_HEIGHT // WIDTH_STEP, WIDTH_STEP
+
+
+def build_model(spec: ModelSpec, vocab_size: int) -> Any:
+    """A new VisionEncoderDecoderModel (``spec.encoder`` encoder + TrOCR decoder), residuals zeroed."""
+    from transformers import TrOCRConfig, VisionEncoderDecoderConfig, VisionEncoderDecoderModel
+
+    encoder = build_encoder_config(spec)
     decoder = TrOCRConfig(
         vocab_size=vocab_size,
         d_model=spec.hidden,
@@ -246,9 +289,9 @@ def batch_loss(
     ce = out.loss.float()
     if ctc_weight <= 0:
         return ce, float(ce.detach()), 0.0
-    rows = LINE_HEIGHT // WIDTH_STEP
+    rows, stride = column_geometry(model.config.encoder)
     logp = ctc(encoder_out.last_hidden_state, rows)  # (B, T, V)
-    input_lengths = torch.tensor([s.pixels.shape[1] // WIDTH_STEP for s in batch], dtype=torch.long, device=logp.device)
+    input_lengths = torch.tensor([s.pixels.shape[1] // stride for s in batch], dtype=torch.long, device=logp.device)
     targets = torch.tensor([t for x in ids for t in x], dtype=torch.long, device=logp.device)
     target_lengths = torch.tensor([len(x) for x in ids], dtype=torch.long, device=logp.device)
     ctc_loss = nn.functional.ctc_loss(
@@ -402,7 +445,7 @@ def train_ocr(
     state: dict[str, Any] | None = None
     if config.resume:
         state = torch.load(ckpt_path, map_location="cpu", weights_only=False)
-        spec = ModelSpec(**state["spec"])
+        spec = ModelSpec(**{"encoder": "aimv2", **state["spec"]})  # runs from before `encoder` were aimv2
     else:
         spec = config.spec
     processor = build_processor()
@@ -413,6 +456,9 @@ def train_ocr(
     elif config.init:
         from transformers import TrOCRProcessor, VisionEncoderDecoderModel
 
+        from invoicer.ocr.line_encoder import register
+
+        register()
         name, local = resolve_model(config.init)
         try:
             model = VisionEncoderDecoderModel.from_pretrained(name, local_files_only=local, dtype=torch.float32)
@@ -426,7 +472,8 @@ def train_ocr(
                 path=name,
             )
         encoder_config: Any = model.config.encoder
-        spec = ModelSpec(**{**asdict(spec), "hidden": encoder_config.hidden_size})
+        kind = encoder_kind(encoder_config)
+        spec = ModelSpec(**{**asdict(spec), "hidden": encoder_config.hidden_size, "encoder": kind})
     else:
         model = build_model(spec, len(tokenizer))
     model.to(device).train()
@@ -578,14 +625,18 @@ def _eval_and_export(
 
 
 __all__ = [
+    "ENCODERS",
     "CtcHead",
     "ModelSpec",
     "TrainConfig",
+    "build_encoder_config",
     "build_model",
     "build_processor",
     "character_error_rate",
+    "column_geometry",
     "default_run_dir",
     "edit_distance",
+    "encoder_kind",
     "export_model",
     "train_ocr",
     "zero_residual_outputs",

@@ -23,6 +23,7 @@ from typing import Any
 
 from invoicer.document import Document
 from invoicer.errors import DatasetError
+from invoicer.ocr.base import engine_key
 
 __all__ = ["align_ocr_words", "default_ocr_cache", "ocr_document", "sroie_ocr_documents"]
 
@@ -66,7 +67,7 @@ def sroie_ocr_documents(
     out = []
     for k, receipt in enumerate(sroie_receipts(split, root, ids=ids)):
         sha = hashlib.sha256(receipt.image_path.read_bytes()).hexdigest()
-        file = folder / f"{sha}-{engine.name}.json"
+        file = folder / f"{sha}-{engine_key(engine)}.json"
         if file.is_file():
             document = Document.from_dict(json.loads(file.read_text("utf-8")))
         else:

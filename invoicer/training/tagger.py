@@ -8,7 +8,10 @@ Data
       labelled there, so their ``O``
       words are *partially* labelled: the loss lets such a word be ``O`` or any type SROIE does not
       annotate (see :func:`allowed_labels`), instead of teaching the model that an invoice number
-      printed on a receipt is nothing.
+      printed on a receipt is nothing;
+    * with ``synth_ocr``, up to ``synth_ocr_limit`` of the synthetic *training* documents also as scanned
+      and read by that OCR engine (:mod:`invoicer.training.synth_ocr`: labels moved onto the OCR words,
+      types of poorly recovered fields not annotated on the page), next to their clean versions.
 
     Every source document's sha256 is checked against the hand-checked yardstick before training
     (:meth:`invoicer.datasets.yardstick.YardstickKeys.assert_not_in`): the yardstick is never trained on.
@@ -111,7 +114,7 @@ class TrainedDocument:
     """A labelled document: its pages for training, the document for decoding, and the truth for validation."""
 
     key: str
-    source: str  # "synth" / "sroie"
+    source: str  # "synth" / "synth-ocr" / "sroie"
     sha256: str
     pages: tuple[LabelledPage, ...]
     document: Document | None = None
@@ -431,6 +434,8 @@ class TaggerTrainConfig:
     overlap: int = 128
     sroie_share: float = 0.3
     sroie_ocr: str | None = None  # also SROIE read by this OCR engine ("auto", "tesseract"...); validates on it
+    synth_ocr: str | None = None  # also synthetic training documents scanned and read by this OCR engine
+    synth_ocr_limit: int = 500  # how many of them (training split only)
     validate_minutes: float = 20.0
     freeze_word_embeddings: bool = True
     bf16_autocast: bool = False  # 4-7x slower on an AVX2-only CPU; fast with AMX / AVX-512 bf16
@@ -561,6 +566,22 @@ def train_tagger(
         for d in config.synth_dirs:
             synth.extend(synth_documents(d))
         synth_train, synth_val = _split_synth(synth, config.synth_validation, config.seed)
+        if config.synth_ocr and config.synth_ocr_limit > 0 and synth_train:
+            from invoicer.config import OcrSettings
+            from invoicer.ocr import engine_from_settings
+            from invoicer.training.synth_ocr import synth_ocr_training_documents
+
+            synth_engine: Any = engine_from_settings(config.synth_ocr, OcrSettings().languages)
+            getattr(synth_engine, "setup", lambda: None)()
+            echo(f"synthetic documents through OCR engine {synth_engine.name} (cached after the first run) ...")
+            synth_train += synth_ocr_training_documents(
+                config.synth_dirs,
+                synth_train,
+                synth_engine,
+                limit=config.synth_ocr_limit,
+                seed=config.seed,
+                echo=echo,
+            )
         sroie_train = sroie_training_documents("train", config.sroie_root) if config.use_sroie else []
         sroie_val = sroie_training_documents("validation", config.sroie_root) if config.use_sroie else []
         if config.use_sroie and config.sroie_ocr:

@@ -32,6 +32,17 @@ def add_tagger_command(train_app: typer.Typer) -> None:
                 help="Also train on SROIE read by this OCR engine (auto, tesseract ...) and validate on it.",
             ),
         ] = None,
+        synth_ocr: Annotated[
+            str | None,
+            typer.Option(
+                "--synth-ocr",
+                help="Also train on synthetic training documents scanned and read by this OCR engine (tesseract ...).",
+            ),
+        ] = None,
+        synth_ocr_limit: Annotated[
+            int,
+            typer.Option("--synth-ocr-limit", help="How many --data training documents to also use OCR'd."),
+        ] = 500,
         init: Annotated[
             Path | None, typer.Option("--init", help="Start from this tagger checkpoint (fine-tuning).")
         ] = None,
@@ -73,6 +84,8 @@ def add_tagger_command(train_app: typer.Typer) -> None:
             synth_dirs=tuple(str(p.resolve()) for p in data or ()),
             use_sroie=sroie,
             sroie_ocr=sroie_ocr,
+            synth_ocr=synth_ocr,
+            synth_ocr_limit=synth_ocr_limit,
             init=str(init.resolve()) if init else None,
             steps=steps,
             batch_size=batch_size,

@@ -10,11 +10,12 @@ from __future__ import annotations
 from invoicer.registry import Registry
 from invoicer.synth.layouts.base import Family
 from invoicer.synth.layouts.invoices import FAMILIES as _INVOICES
+from invoicer.synth.layouts.realworld import FAMILIES as _REALWORLD
 from invoicer.synth.layouts.receipts import FAMILIES as _RECEIPTS
 
 LAYOUTS: Registry[Family] = Registry("synth layout")
 
-for _family in (*_INVOICES, *_RECEIPTS):
+for _family in (*_INVOICES, *_RECEIPTS, *_REALWORLD):
     LAYOUTS.register(_family.name, _family.description)(lambda f=_family: f)
 
 
