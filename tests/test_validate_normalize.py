@@ -149,3 +149,25 @@ def test_context_locale_and_vendor_master_country() -> None:
     assert us.value("invoice_date") == "2024-04-05" and us.value("currency") == "USD" and us.value("total") == "1234.00"
     au = normalize_extraction(ex, NormalizationContext(vendor_country="AU"))
     assert au.value("invoice_date") == "2024-05-04" and au.value("currency") == "AUD"
+
+
+def test_unprinted_currency_follows_the_vendors_own_country_and_says_so() -> None:
+    """Regression: receipts that print no currency at all (common on German till rolls) stayed without one
+    even when the vendor's VAT id showed the country; the yardstick records their currency from the country."""
+    out = normalize_extraction(extraction(["Summe 12,50"], total="12,50", vendor_tax_id="DE 136 695 976"))
+    assert out.value("currency") == "EUR"
+    field = out.field("currency")
+    assert field is not None and field.source == "rule" and field.confidence == 0.95  # the VAT id's confidence
+    message = results(out, RuleOutcome.PASS)["normalize_currency"]
+    assert "no currency is printed" in message and "VAT id DE136695976" in message
+    validate_output(out.to_dict())
+
+
+def test_unprinted_currency_is_not_taken_from_a_locale_or_a_page_hint() -> None:
+    hinted = normalize_extraction(
+        extraction(["Summe 12,50"], total="12,50"), NormalizationContext(locale="de-DE")
+    )
+    assert hinted.value("currency") is None
+    assert "not sure enough" in results(hinted, RuleOutcome.FAIL)["normalize_currency"]
+    elsewhere = normalize_extraction(extraction(["Summe 12,50", "USt-IdNr. DE136695976"], total="12,50"))
+    assert elsewhere.value("currency") is None

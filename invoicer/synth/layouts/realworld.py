@@ -12,8 +12,9 @@
   "Summe EUR", Bar/Gegeben/Rückgeld, Bon-Nr., MwSt table A/B and a TSE signature block.
 
 Labelling follows :mod:`invoicer.synth.labels`: an order/booking number is the contract's
-``po_number`` (as the older families label "Order No."/"Auftragsnummer"); ``invoice_number`` only
-where the document prints an invoice/receipt number; money at the final totals block, not at
+``po_number`` (as the older families label "Order No."/"Auftragsnummer") where the document also
+prints an invoice/receipt number; a ticket with no number but its booking reference is filed under
+that reference, so there it is the ``invoice_number``; money at the final totals block, not at
 "amount due" banners; party data where a person would point at it.
 """
 
@@ -491,8 +492,10 @@ def travel_ticket(ctx: Ctx) -> None:
         (ctx.clean(_pick(ctx, _T["traveller"])) + (ctx.theme.colon or ":"),
          [ctx.field("customer_name", passenger, passenger)])]
     order = _code(r, r.choice(("############", "XXXXXX", "###-#######", "XXXXXXXX", "#########")))
-    rows.append((_pick(ctx, _T["order"]) + (ctx.theme.colon or ":"), [ctx.field("po_number", order, order)]))
     has_invoice_no = r.random() < 0.45
+    # a ticket without its own invoice number is filed under its booking reference: that is its number
+    order_field = "po_number" if has_invoice_no else "invoice_number"
+    rows.append((_pick(ctx, _T["order"]) + (ctx.theme.colon or ":"), [ctx.field(order_field, order, order)]))
     if has_invoice_no:
         rows.append((_pick(ctx, _T["inv_no"]) + (ctx.theme.colon or ":"),
                      [ctx.field("invoice_number", d.number, d.number)]))

@@ -177,6 +177,7 @@ class _Normalizer:
             self.evidence.currency_marks,
             country.country if country else None,
             country.source if country else "",
+            country.strength if country else 0,
         )
         if unknown:
             decision = replace(decision, reason=f"'{unknown[0]}' is not a known currency; {decision.reason}")
@@ -205,6 +206,8 @@ def normalize_with_evidence(
         else:
             money_conf = [f.confidence for n, f in by_name.items() if n in MONEY_FIELDS]
             confidence = min(money_conf) if money_conf and printed else evidence.currency_mark_confidence
+            if not decision.marks and evidence.country is not None:  # nothing printed: as sure as the country
+                confidence = evidence.country.confidence
             out["currency"] = Field(
                 "currency", decision.code, " ".join(dict.fromkeys(decision.marks)), confidence, source="rule"
             )

@@ -209,14 +209,25 @@ def _narrow(sets: Sequence[frozenset[str]]) -> frozenset[str] | None:
     return result if result is not None else frozenset()
 
 
+#: A vendor country this sure (:class:`~invoicer.validate.normalize.evidence.CountryClue` strength: 3 the
+#: vendor's IBAN, address or name, 4 its VAT id, 5 the vendor master) decides the currency of a document
+#: that prints none at all; weaker hints (the locale, a VAT id or phone number somewhere on the page) never do.
+COUNTRY_DECIDES_UNPRINTED = 3
+
+
 def resolve_currency(
     printed: Sequence[str],
     document: Sequence[str] = (),
     country: str | None = None,
     country_source: str = "",
+    country_strength: int = 0,
 ) -> CurrencyDecision:
     """Decide the currency from ``printed`` marks (the currency field, marks glued to the amounts), the other
     ``document`` marks, and the vendor's ``country``. Fails closed: ``code`` None when unknown or contradictory.
+
+    A document that prints no currency at all takes its vendor's country's currency only when the country is
+    known from the vendor's own data (``country_strength`` ≥ :data:`COUNTRY_DECIDES_UNPRINTED`); the decision
+    says so (``decided_by_context``) and never happens on a locale or page hint alone.
     """
     printed = [m for m in printed if currency_candidates(m)]
     document = [m for m in document if currency_candidates(m)]
@@ -233,7 +244,17 @@ def resolve_currency(
         doc_sets = [currency_candidates(m) for m in document]
         narrowed_doc = _narrow(doc_sets)
         if not document:
-            return CurrencyDecision(None, "no currency symbol or code on the document; not assuming one")
+            local = CURRENCY_BY_COUNTRY.get(country or "")
+            if local is not None and country_strength >= COUNTRY_DECIDES_UNPRINTED:
+                return CurrencyDecision(
+                    local,
+                    f"{local}: no currency is printed; the vendor is in {country} ({country_source})",
+                    (),
+                    (local,),
+                    decided_by_context=True,
+                )
+            why = "not assuming one" if country is None else f"the vendor's country {country} is not sure enough"
+            return CurrencyDecision(None, f"no currency symbol or code on the document; {why}")
         if narrowed_doc is None:
             return CurrencyDecision(
                 None,

@@ -85,6 +85,7 @@ class CountryClue:
     country: str
     source: str
     strength: int
+    confidence: float = 1.0  # the confidence of the field that showed it (1 for the vendor master)
 
 
 @dataclass(frozen=True)
@@ -244,18 +245,22 @@ def collect_evidence(extraction: Extraction, context: NormalizationContext | Non
         f = extraction.field(name)
         return _clean(f.value or f.raw or "") if f else ""
 
+    def field_confidence(name: str) -> float:
+        f = extraction.field(name)
+        return f.confidence if f else 0.0
+
     clues: list[CountryClue] = []
     if context.vendor_country:
         clues.append(CountryClue(context.vendor_country, "the vendor master", 5))
     vat_text = field_text("vendor_tax_id")
     if vat_text and (cc := country_of_vat_id(vat_text)):
-        clues.append(CountryClue(cc, f"VAT id {eu_vat.compact(vat_text)}", 4))
+        clues.append(CountryClue(cc, f"VAT id {eu_vat.compact(vat_text)}", 4, field_confidence("vendor_tax_id")))
     iban_text = field_text("iban")
     if iban_text and (cc := country_of_iban(iban_text)):
-        clues.append(CountryClue(cc, f"IBAN {iban_text[:4]}…", 3))
+        clues.append(CountryClue(cc, f"IBAN {iban_text[:4]}…", 3, field_confidence("iban")))
     for name in ("vendor_address", "vendor_name"):
         for cc, what in countries_in_address(field_text(name)):
-            clues.append(CountryClue(cc, f"{what} in the {name.replace('_', ' ')}", 3))
+            clues.append(CountryClue(cc, f"{what} in the {name.replace('_', ' ')}", 3, field_confidence(name)))
     if context.locale_region:
         clues.append(CountryClue(context.locale_region, f"the document's locale {context.locale}", 2))
     page_text = "\n".join(lines)
