@@ -152,3 +152,33 @@ def test_a_fresh_process_loads_the_conv_encoder_checkpoint(tiny_model_dir: Path)
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("1")
+
+
+def test_width_groups_bound_padding_and_batch_size() -> None:
+    import itertools
+
+    from invoicer.ocr.trocr import width_groups
+
+    widths = [16, 24, 40, 96, 100, 180, 200, 360, 1000]
+    groups = width_groups(widths, batch_size=3)
+    assert groups[0][0] == 0 and groups[-1][1] == len(widths)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(groups))  # contiguous, nothing lost
+    for start, stop in groups:
+        assert stop - start <= 3
+        assert widths[stop - 1] <= 2 * widths[start] + 64
+    assert width_groups([], 8) == []
+    assert width_groups([50] * 10, 4) == [(0, 4), (4, 8), (8, 10)]
+
+
+def test_fast_greedy_decoding_matches_generate(tiny_model_dir: Path) -> None:
+    recognizer = load_recognizer(tiny_model_dir, device="cpu")
+    images = [line("Total 12,50", 200), line("A"), line("Rechnung Nr. 2024-117", 320)]
+    assert recognizer.fast_greedy
+    fast = recognizer.recognize(images)
+    recognizer.fast_greedy = False
+    try:
+        slow = recognizer.recognize(images)
+    finally:
+        recognizer.fast_greedy = True
+    assert [r.text for r in fast] == [r.text for r in slow]
+    assert [r.confidence for r in fast] == pytest.approx([r.confidence for r in slow], abs=1e-4)

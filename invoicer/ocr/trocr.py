@@ -101,6 +101,8 @@ class TrOcrRecognizer:
         self.mean = float(_first(getattr(image_processor, "image_mean", 0.5)))
         self.std = float(_first(getattr(image_processor, "image_std", 0.5)))
         self.dtype = next(model.parameters()).dtype
+        #: decode with :meth:`_greedy` (the decoder and its cache, no ``generate()``): same tokens, less overhead
+        self.fast_greedy = True
         self._lock = threading.Lock()
 
     def recognize(self, images: Sequence[Image], batch_size: int = 64) -> list[RecognizedLine]:
@@ -118,9 +120,13 @@ class TrOcrRecognizer:
             arrays = []
             order = list(range(len(images)))
         results: list[RecognizedLine | None] = [None] * len(images)
+        if self.line_format:
+            chunks = width_groups([arrays[i].shape[1] for i in order], batch_size)
+        else:
+            chunks = [(s, min(len(order), s + batch_size)) for s in range(0, len(order), batch_size)]
         with self._lock, torch.inference_mode():
-            for start in range(0, len(order), batch_size):
-                chunk = order[start : start + batch_size]
+            for start, stop in chunks:
+                chunk = order[start:stop]
                 if self.line_format:
                     pixels = batch_tensor([arrays[i] for i in chunk], self.mean, self.std)
                     budget = min(self.max_new_tokens, pixels.shape[-1] // 5 + 6)
@@ -133,6 +139,49 @@ class TrOcrRecognizer:
         return [r for r in results if r is not None]
 
     def _decode(self, pixels: torch.Tensor, max_new_tokens: int) -> list[RecognizedLine]:
+        if self.fast_greedy:
+            try:
+                return self._greedy(pixels, max_new_tokens)
+            except (TypeError, AttributeError) as exc:  # a decoder with another interface: use generate()
+                log.info("fast greedy decoding unavailable (%s); using generate()", exc)
+                self.fast_greedy = False
+        return self._generate(pixels, max_new_tokens)
+
+    def _greedy(self, pixels: torch.Tensor, max_new_tokens: int) -> list[RecognizedLine]:
+        """Greedy decoding with the decoder's cache, without ``generate()``'s per-step machinery (same result)."""
+        import torch
+
+        model = self.model
+        encoded = model.encoder(pixel_values=pixels.to(self.device, self.dtype)).last_hidden_state
+        if model.encoder.config.hidden_size != model.decoder.config.hidden_size and (
+            getattr(model.decoder.config, "cross_attention_hidden_size", None) is None
+        ):
+            encoded = model.enc_to_dec_proj(encoded)
+        gen = model.generation_config
+        eos = gen.eos_token_id if isinstance(gen.eos_token_id, list) else [gen.eos_token_id]
+        eos_ids = torch.tensor(eos, device=encoded.device)
+        batch = encoded.shape[0]
+        token = torch.full((batch, 1), gen.decoder_start_token_id, dtype=torch.long, device=encoded.device)
+        done = torch.zeros(batch, dtype=torch.bool, device=encoded.device)
+        steps: list[torch.Tensor] = []
+        logps: list[torch.Tensor] = []
+        cache = None
+        for _ in range(max_new_tokens):
+            out = model.decoder(input_ids=token, encoder_hidden_states=encoded, cache=cache, use_cache=True)
+            cache = out.cache
+            logp = torch.log_softmax(out.logits[:, -1].float(), dim=-1)
+            best = logp.argmax(dim=-1)
+            best = torch.where(done, torch.full_like(best, gen.pad_token_id), best)
+            steps.append(best)
+            logps.append(logp.gather(1, best.unsqueeze(1)).squeeze(1))
+            done = done | torch.isin(best, eos_ids)
+            if bool(done.all()):
+                break
+            token = best.unsqueeze(1)
+        sequences = torch.stack(steps, dim=1)
+        return self._lines(sequences, torch.stack(logps, dim=1), set(eos), gen.pad_token_id)
+
+    def _generate(self, pixels: torch.Tensor, max_new_tokens: int) -> list[RecognizedLine]:
         import torch
 
         out = self.model.generate(
@@ -149,6 +198,12 @@ class TrOcrRecognizer:
         pad = self.model.generation_config.pad_token_id
         logprobs = torch.stack([torch.log_softmax(s.float(), dim=-1) for s in out.scores], dim=1)
         chosen = logprobs.gather(2, sequences[:, : logprobs.shape[1]].unsqueeze(-1)).squeeze(-1)
+        return self._lines(sequences, chosen, eos_ids, pad)
+
+    def _lines(
+        self, sequences: torch.Tensor, chosen: torch.Tensor, eos_ids: set[int], pad: int | None
+    ) -> list[RecognizedLine]:
+        """Texts (up to and without the end token) and confidences exp(mean log p), end token included."""
         lines: list[RecognizedLine] = []
         for row, lp in zip(sequences.tolist(), chosen, strict=True):
             n = len(row)
@@ -161,6 +216,19 @@ class TrOcrRecognizer:
             mean_lp = float(lp[:n].mean()) if n else -math.inf
             lines.append(RecognizedLine(text.strip(), math.exp(mean_lp) if n else 0.0))
         return lines
+
+
+def width_groups(widths: Sequence[int], batch_size: int, spread: float = 2.0, slack: int = 64) -> list[tuple[int, int]]:
+    """Split ascending ``widths`` into batches (start, stop) of at most ``batch_size`` lines whose widest line is at
+    most ``spread`` × the narrowest + ``slack`` pixels: a batch is padded to its widest line and decodes until
+    its longest text ends, so mixing short and long lines wastes both encoder columns and decoding steps."""
+    groups: list[tuple[int, int]] = []
+    start = 0
+    for k in range(1, len(widths) + 1):
+        if k == len(widths) or k - start >= batch_size or widths[k] > spread * widths[start] + slack:
+            groups.append((start, k))
+            start = k
+    return groups
 
 
 def _first(value: Any) -> Any:
