@@ -28,7 +28,15 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from invoicer.synth.content import ContentOptions, DocContent, Item, TaxLine, brand, faker_for
+from invoicer.synth.content import (
+    ContentOptions,
+    DocContent,
+    Item,
+    _tax_lines_gross,
+    _tax_lines_net,
+    brand,
+    faker_for,
+)
 from invoicer.synth.layouts.base import (
     Ctx,
     Family,
@@ -48,7 +56,7 @@ from invoicer.synth.layouts.base import (
 )
 from invoicer.synth.layouts.flow import invoice_flow
 from invoicer.synth.layouts.invoices import _footer_columns, _vendor_footer
-from invoicer.synth.layouts.receipts import Roll, _item_lines, _vat_table, store_vendor
+from invoicer.synth.layouts.receipts import Roll, _item_lines, _vat_table, cash_settled, store_vendor
 from invoicer.synth.locales import format_time, q2
 from invoicer.synth.render import Color, Segment, Sheet
 
@@ -78,40 +86,21 @@ def _retotal(d: DocContent, items: Sequence[Item], *, gross: bool, shipping: Dec
     """Totals of new ``items`` (net: + ``shipping`` at the standard rate), keeping a drawn inconsistency."""
     codes: dict[Decimal, str] = d.extra["tax_codes"]
     items_total = sum((i.amount for i in items), Decimal("0"))
-    lines: list[TaxLine] = []
     if gross:
-        by: dict[Decimal, Decimal] = {}
-        for i in items:
-            by[i.tax_rate] = by.get(i.tax_rate, Decimal("0")) + i.amount
-        for rate in sorted(by, reverse=True):
-            g = by[rate]
-            tax = q2(g * rate / (100 + rate))
-            lines.append(TaxLine(rate, g - tax, tax, g, codes.get(rate)))
+        lines = _tax_lines_gross(items, codes)
         total = items_total
     else:
-        bases: dict[Decimal, Decimal] = {}
-        for i in items:
-            bases[i.tax_rate] = bases.get(i.tax_rate, Decimal("0")) + i.amount
-        if shipping:
-            std = max(bases) if bases else Decimal("0")
-            bases[std] = bases.get(std, Decimal("0")) + shipping
-        for rate in sorted(bases, reverse=True):
-            base = bases[rate]
-            tax = q2(base * rate / 100)
-            lines.append(TaxLine(rate, base, tax, base + tax, codes.get(rate)))
+        standard = max((i.tax_rate for i in items), default=Decimal("0"))
+        extra = [(standard, shipping)] if shipping else []
+        lines = [replace(t, code=codes.get(t.rate)) for t in _tax_lines_net(items, extra)]
         total = sum((t.gross for t in lines), Decimal("0"))
     subtotal = sum((t.base for t in lines), Decimal("0"))
     tax_total = sum((t.tax for t in lines), Decimal("0"))
     if not d.consistent:
         total += Decimal("0.10")
-    extra = dict(d.extra)
-    if "tendered" in extra:
-        step = Decimal(10)
-        tendered = (total / step).to_integral_value(rounding="ROUND_CEILING") * step
-        extra["tendered"], extra["change"] = tendered, tendered - total
     return replace(d, items=tuple(items), prices_gross=gross, items_total=items_total, discount=None,
                    shipping=shipping, subtotal=subtotal, tax_lines=tuple(lines), tax_total=tax_total, total=total,
-                   extra=extra)
+                   extra=cash_settled(d.extra, total))
 
 
 def _matrix(sheet: Sheet, x: float, y: float, size: float, rng: random.Random, color: Color, n: int = 25) -> None:

@@ -6,6 +6,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from invoicer.synth.content import ContentOptions, DocContent, Item, Party, TaxLine, brand
 from invoicer.synth.layouts.base import (
@@ -523,13 +524,18 @@ def _retotal(d: DocContent) -> DocContent:
     tax_total = sum((t.tax for t in lines), Decimal("0"))
     if not d.consistent:
         total += Decimal("0.10")
-    extra = dict(d.extra)
-    if "tendered" in extra:
+    return replace(d, tax_lines=tuple(lines), subtotal=subtotal, tax_total=tax_total, total=total,
+                   items_total=sum((i.amount for i in d.items), Decimal("0")), extra=cash_settled(d.extra, total))
+
+
+def cash_settled(extra: dict[str, Any], total: Decimal) -> dict[str, Any]:
+    """``extra`` with the cash tendered (``total`` rounded up to 10) and the change, when it records cash."""
+    out = dict(extra)
+    if "tendered" in out:
         step = Decimal(10)
         tendered = (total / step).to_integral_value(rounding="ROUND_CEILING") * step
-        extra["tendered"], extra["change"] = tendered, tendered - total
-    return replace(d, tax_lines=tuple(lines), subtotal=subtotal, tax_total=tax_total, total=total,
-                   items_total=sum((i.amount for i in d.items), Decimal("0")), extra=extra)
+        out["tendered"], out["change"] = tendered, tendered - total
+    return out
 
 
 def pharmacy(ctx: Ctx) -> None:
