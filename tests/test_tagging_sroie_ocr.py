@@ -59,3 +59,24 @@ def test_labels_follow_the_ocr_words_and_unreadable_fields_are_not_taught_as_out
     calls = engine.calls
     (again,) = sroie_ocr_documents("train", engine, tmp_path / "cache", root=root, ids=["R001"])
     assert engine.calls == calls and again.pages == doc.pages
+
+
+def test_prefill_command_reads_its_part_of_the_split_into_the_cache(tmp_path: Path) -> None:
+    from invoicer.datasets.sroie import SroieSplit, write_sroie_split
+    from invoicer.training.sroie_ocr import main
+
+    root = tmp_path / "sroie"
+    for sub in ("img", "box", "entities"):
+        (root / sub).mkdir(parents=True)
+    for k, rid in enumerate(("R001", "R002", "R003")):
+        Image.new("L", (400 + k, 340), 255).save(root / "img" / f"{rid}.jpg")  # distinct images, distinct files
+        (root / "box" / f"{rid}.txt").write_text("40,10,360,10,360,40,40,40,SHOP\n", "utf-8")
+        (root / "entities" / f"{rid}.txt").write_text(json.dumps(ENTITIES), "utf-8")
+    split_file = write_sroie_split(SroieSplit(("R001", "R002"), ("R003",), ()), tmp_path / "split.json")
+    cache = tmp_path / "cache"
+    common = ["--engine", "none", "--cache", str(cache), "--root", str(root), "--split-file", str(split_file)]
+
+    assert main(["--split", "all", "--part", "1", "--parts", "2", *common]) == 0
+    assert len(list(cache.glob("*-none.json"))) == 2  # R001 and R003 (every second receipt from the first)
+    assert main(["--split", "all", "--part", "2", "--parts", "2", *common]) == 0
+    assert len(list(cache.glob("*-none.json"))) == 3

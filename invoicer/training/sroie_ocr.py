@@ -14,10 +14,13 @@ out of the page's ``annotated`` set, so its words are not taught as ``O``.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +120,45 @@ def align_ocr_words(receipt: Any, document: Document) -> tuple[tuple[str, ...], 
         bx0, by0, bx1, by1 = (round(v * scale) for v in line.bbox)
         lines.append(BoxLine(index, (bx0, by0, bx1, by0, bx1, by1, bx0, by1), text))
     return align_receipt(lines, words, receipt.entities, receipt.truth)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Fill the SROIE OCR cache (the one `invoicer train tagger --sroie-ocr` and `benchmarks/fields --cache` read),
+    one part of the receipts per process so several processes can share the work."""
+    parser = argparse.ArgumentParser(
+        prog="python -m invoicer.training.sroie_ocr",
+        description="Read SROIE receipts with an OCR engine into the cache (run with OMP_THREAD_LIMIT=1).",
+    )
+    parser.add_argument("--split", default="all", choices=("train", "validation", "all"))
+    parser.add_argument("--engine", default="auto", help="OCR engine (auto, tesseract ...), as --sroie-ocr")
+    parser.add_argument("--part", type=int, default=1, help="this process's part, 1..PARTS")
+    parser.add_argument("--parts", type=int, default=1, help="number of parts the work is split into")
+    parser.add_argument("--cache", type=Path, default=None, help="cache folder (default: the SROIE OCR cache)")
+    parser.add_argument("--root", type=Path, default=None, help="SROIE folder (default: shared/data/sroie-train)")
+    parser.add_argument("--split-file", type=Path, default=None, help="recorded split (default: the package's)")
+    args = parser.parse_args(argv)
+    if not 1 <= args.part <= args.parts:
+        parser.error("--part must be between 1 and --parts")
+
+    from invoicer.config import OcrSettings
+    from invoicer.datasets.sroie import split_ids
+    from invoicer.ocr import engine_from_settings
+
+    try:
+        ids = split_ids(args.split, args.split_file)[args.part - 1 :: args.parts]
+        engine: Any = engine_from_settings(args.engine, OcrSettings().languages)
+        getattr(engine, "setup", lambda: None)()
+        start = time.perf_counter()
+        documents = sroie_ocr_documents(args.split, engine, args.cache, root=args.root, ids=ids, echo=print)
+    except (DatasetError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"{len(documents)} receipts of SROIE {args.split} (part {args.part}/{args.parts}) read by "
+        f"{engine_key(engine)} in {time.perf_counter() - start:.0f} s; cache {args.cache or default_ocr_cache()}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
