@@ -92,7 +92,7 @@ LOCALES: dict[str, LocaleProfile] = {
         ),
         LocaleProfile(
             "de-DE", "de", "de_DE", "DE", "Deutschland", "EUR", ("USD", "CHF"), ",", (".", ".", ""),
-            ("{n} {s}", "{n} {s}", "{n} {c}", "{c} {n}", "{s} {n}"),
+            ("{n} {s}", "{n}{s}", "{n} {c}", "{c} {n}", "{s} {n}"),
             ("{dd}.{mm}.{yyyy}", "{dd}.{mm}.{yyyy}", "{dd}.{mm}.{yy}", "{d}.{m}.{yyyy}", "{yyyy}-{mm}-{dd}"),
             ("{d}. {month} {yyyy}", "{dd}. {month} {yyyy}", "{d}. {mon} {yyyy}"),
             _d("19", "7"), "A4", "24",

@@ -343,6 +343,41 @@ _FARES: dict[str, Words] = {
 }
 
 
+_BOOKED_PROSE: Words = {
+    "de": ("Die Buchung Ihres Online-Tickets erfolgte am {date} {time} Uhr.",
+           "Ihr Ticket wurde am {date} um {time} Uhr gebucht.", "Gebucht am {date} {time} Uhr über unser Portal."),
+    "en": ("Your booking was made on {date} at {time}.", "This ticket was purchased online on {date}, {time}."),
+    "fr": ("Votre réservation a été effectuée le {date} à {time}.", "Billet acheté en ligne le {date} à {time}."),
+    "nl": ("Uw boeking is gedaan op {date} om {time}.", "Dit ticket is online gekocht op {date} om {time}."),
+    "es": ("Su reserva se realizó el {date} a las {time}.", "Billete comprado online el {date} a las {time}."),
+}
+_TAX_NO: Words = {"de": ("Steuernummer:", "St.-Nr.", "USt-IdNr.:"), "en": ("VAT no.", "VAT reg. no."),
+                  "fr": ("N° TVA :", "TVA intracom."), "nl": ("BTW-nr.", "BTW:"), "es": ("NIF:", "CIF")}
+
+
+def _carrier_in_prose(ctx: Ctx, x: float, y: float, width: float, size: float) -> float:
+    """'Booked on <date> <time>. Carrier AG, street, city, tax no. <id>.' as one wrapped paragraph, the carrier's
+    name, address and VAT id tagged (the fields' first occurrence); returns the next baseline."""
+    d, r = ctx.doc, ctx.rng
+    template = r.choice(_BOOKED_PROSE.get(ctx.lang) or _BOOKED_PROSE["en"])
+    when = ctx.clean(template.format(date=ctx.date(d.issue_date), time=f"{r.randint(6, 23)}:{r.randint(0, 59):02d}"))
+    groups: list[list[Segment]] = [[(w, None)] for w in when.split()]
+    # the tagged words stand alone (a glued comma would belong to the field's word)
+    joint = r.choice((" · ", " – ", " | ", " - "))
+    name = d.vendor.name
+    groups.append([ctx.field("vendor_name", name, name) if "vendor_name" not in ctx.fields else (name, None)])
+    addr = ", ".join(d.vendor.address_lines)
+    groups.append([(joint.strip(), None)])
+    groups.append([ctx.field("vendor_address", addr, addr) if "vendor_address" not in ctx.fields else (addr, None)])
+    if d.vendor.vat_id:
+        vat = ctx.vendor_vat()
+        assert vat is not None
+        groups.append([(joint.strip(), None)])
+        groups.append([(_pick(ctx, _TAX_NO) + " ", None), vat])
+    lines = _wrapped_lines(ctx, groups, width, size, sep=" ")
+    return _draw_lines(ctx, x, y, lines, size, width, color=ctx.theme.muted)
+
+
 def _stations(ctx: Ctx, mode: str, n: int) -> list[str]:
     fake = faker_for(ctx.doc.locale, ctx.rng.getrandbits(32))
     out: list[str] = []
@@ -553,6 +588,12 @@ def travel_ticket(ctx: Ctx) -> None:
     method = _pick(ctx, _T["methods"])
     ctx.txt(left, y, f"{_pick(ctx, _T['paid_with'])} {method}", color=th.muted)
     y += th.pitch * 1.8
+    # some carriers name themselves only in running text under the payment ("... booked on <date>.
+    # Carrier AG, street, city, tax no."), often without any legal footer
+    in_prose = r.random() < 0.35
+    if in_prose:
+        y = _carrier_in_prose(ctx, left, y, right - left, th.size - 0.5)
+        y += th.pitch * 0.8
     for ln in ctx.wrap(_pick(ctx, _T["conditions"]), right - left, th.size - 1):
         ctx.txt(left, y, ln, size=th.size - 1, color=th.muted)
         y += (th.size - 1) * th.leading
@@ -561,9 +602,10 @@ def travel_ticket(ctx: Ctx) -> None:
 
         raise LayoutOverflow("travel_ticket: page full")
     # legal footer: carrier name, address, register, VAT id
-    fy = H - 50
-    sh.line(left, fy - 12, right, fy - 12, th.rule, 0.4)
-    _legal_footer(ctx, fy, left, right, 6.5, name_tag=True, align="left" if r.random() < 0.6 else "center")
+    if not in_prose or r.random() < 0.3:
+        fy = H - 50
+        sh.line(left, fy - 12, right, fy - 12, th.rule, 0.4)
+        _legal_footer(ctx, fy, left, right, 6.5, name_tag=True, align="left" if r.random() < 0.6 else "center")
     if d.vendor.web:
         ctx.txt(right, 22, d.vendor.web, size=6.5, color=th.muted, align="right")
 
