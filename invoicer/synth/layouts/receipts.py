@@ -80,6 +80,15 @@ _STORE_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
               "nl": ("Hotel {brand}", "Hotel De {noun}"),
               "es": ("Hotel {brand}", "Hostal {surname}")},
 }
+_TAGLINES: dict[str, tuple[str, ...]] = {
+    "en": ("Fresh every day", "Since 1978", "Quality you can taste", "Restaurant & Bar", "Your local store",
+           "Coffee & Bakery", "Family owned", "The original", "Eat well, live well"),
+    "de": ("Echte Vielfalt.", "Seit 1924", "Ihr Partner vor Ort", "Frisch & lecker", "Das Original",
+           "Restaurant & Bar", "Genuss mit Tradition", "Das Hamburger Restaurant", "Pizza e Pasta"),
+    "fr": ("Depuis 1952", "Fait maison", "Le goût du frais", "Restaurant & Bar", "Votre commerce de proximité"),
+    "nl": ("Sinds 1961", "Altijd vers", "Uw buurtwinkel", "Eten & drinken", "Gewoon lekker"),
+    "es": ("Desde 1965", "Calidad y tradición", "Cocina casera", "Tu tienda de barrio", "Siempre fresco"),
+}
 _NOUNS = {"en": ("Anchor", "Oak", "Lantern", "Harbour", "Mill"), "de": ("Anker", "Hirschen", "Löwen", "Adler"),
           "fr": ("Marché", "Port", "Moulin", "Parc"), "nl": ("Molen", "Haven", "Zwaan", "Linde"),
           "es": ("Puerto", "Molino", "Olivo", "Toro")}
@@ -215,6 +224,11 @@ def _header(ro: Roll, *, upper: bool = False, logo_mark: bool = False, tax_id: b
     lines = ctx.wrap(name, ro.width, size, "bold")
     for seg in ctx.field_lines("vendor_name", lines, name):
         ro.line(center=[seg], kind="bold", size=size)
+    if ctx.rng.random() < 0.3:  # a tagline under the name is not part of it
+        tagline = ctx.clean(ctx.rng.choice(_TAGLINES.get(ctx.lang) or _TAGLINES["en"]))
+        tsize = ro.size * ctx.rng.choice((0.9, 1.0, 1.15))
+        ro.line(center=tagline.upper() if upper or ctx.rng.random() < 0.4 else tagline,
+                kind=ctx.rng.choice(("regular", "bold")), size=tsize)
     addr = [ln.upper() if upper else ln for ln in v.address_lines]
     addr_lines = [part for ln in addr for part in ctx.wrap(ln, ro.width)]
     for seg in ctx.field_lines("vendor_address", addr_lines, ", ".join(addr)):
