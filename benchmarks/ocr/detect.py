@@ -1,6 +1,6 @@
 """Text-line detection benchmark: recall and precision at IoU 0.5 against SROIE validation line boxes.
 
-    .venv/bin/python -m benchmarks.ocr.detect [--limit N] [--detectors ppocr,morphology]
+    .venv/bin/python -m benchmarks.ocr.detect [--limit N] [--detectors ppocr,morphology,ppocr@1024]
 
 Prints JSON (and writes benchmarks/ocr/results/detect.json): per detector, line recall/precision
 over all validation receipts, and the median detection time per receipt. Also reports, for
@@ -72,7 +72,9 @@ def run(detector_names: list[str], pages: list[tuple[str, object, list]]) -> dic
 
     results: dict[str, dict[str, object]] = {}
     for name in detector_names:
-        detector = make_detector(name)
+        # "ppocr@1024": the ppocr detector with pages scaled to at most 1024 px on their longer side
+        base, _, side = name.partition("@")
+        detector = make_detector(base, max_side=int(side)) if side else make_detector(base)
         setup = getattr(detector, "setup", None)
         if callable(setup):
             setup()
@@ -102,7 +104,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=None, help="only the first N validation receipts")
     parser.add_argument("--synthetic", type=int, default=3, help="synthetic invoice scans to test (0 = none)")
-    parser.add_argument("--detectors", default="ppocr,morphology")
+    parser.add_argument(
+        "--detectors", default="ppocr,morphology", help="comma-separated; ppocr@N scales pages to <= N px first"
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "detect.json")
     args = parser.parse_args()
     names = [n.strip() for n in args.detectors.split(",") if n.strip()]
