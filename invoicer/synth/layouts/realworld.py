@@ -167,9 +167,10 @@ def _register_line(ctx: Ctx) -> str:
     return ""
 
 
-def _legal_footer(ctx: Ctx, y: float, x0: float, x1: float, size: float, *, name_tag: bool, sheet: Sheet | None = None,
-                  align: str = "left") -> float:
-    """'Carrier AG · street · city · register · VAT id' in small type, tagging what is not tagged yet."""
+def _identity_groups(ctx: Ctx, *, name_tag: bool, register: bool,
+                     tax_label: Callable[[], str]) -> list[list[Segment]]:
+    """The vendor's name, address, (register) and VAT id as segment groups, tagging each field not tagged yet
+    (the name only with ``name_tag``); ``tax_label`` is asked for the VAT id's label after the id is printed."""
     d = ctx.doc
     v = d.vendor
     groups: list[list[Segment]] = []
@@ -177,19 +178,25 @@ def _legal_footer(ctx: Ctx, y: float, x0: float, x1: float, size: float, *, name
         groups.append([ctx.field("vendor_name", v.name, v.name)])
     else:
         groups.append([(v.name, None)])
-    lines = list(v.address_lines)
-    addr = ", ".join(lines)
+    addr = ", ".join(v.address_lines)
     if "vendor_address" not in ctx.fields:
         groups.append([ctx.field("vendor_address", addr, addr)])
     else:
         groups.append([(addr, None)])
-    register = _register_line(ctx)
-    if register:
-        groups.append([(register, None)])
+    register_text = _register_line(ctx) if register else ""
+    if register_text:
+        groups.append([(register_text, None)])
     if v.vat_id:
         vat = ctx.vendor_vat()
         assert vat is not None
-        groups.append([(ctx.label("vat_id") + " ", None), vat])
+        groups.append([(tax_label() + " ", None), vat])
+    return groups
+
+
+def _legal_footer(ctx: Ctx, y: float, x0: float, x1: float, size: float, *, name_tag: bool, sheet: Sheet | None = None,
+                  align: str = "left") -> float:
+    """'Carrier AG · street · city · register · VAT id' in small type, tagging what is not tagged yet."""
+    groups = _identity_groups(ctx, name_tag=name_tag, register=True, tax_label=lambda: ctx.label("vat_id"))
     width = x1 - x0
     packed = _wrapped_lines(ctx, groups, width, size)
     xx = x0 if align == "left" else (x0 + x1) / 2
@@ -356,24 +363,17 @@ _TAX_NO: Words = {"de": ("Steuernummer:", "St.-Nr.", "USt-IdNr.:"), "en": ("VAT 
 
 
 def _carrier_in_prose(ctx: Ctx, x: float, y: float, width: float, size: float) -> float:
-    """'Booked on <date> <time>. Carrier AG, street, city, tax no. <id>.' as one wrapped paragraph, the carrier's
-    name, address and VAT id tagged (the fields' first occurrence); returns the next baseline."""
+    """'Booked on <date> <time>. Carrier AG · street, city · tax no. <id>' as one wrapped paragraph, the
+    carrier's name, address and VAT id tagged (the fields' first occurrence); returns the next baseline."""
     d, r = ctx.doc, ctx.rng
     template = r.choice(_BOOKED_PROSE.get(ctx.lang) or _BOOKED_PROSE["en"])
     when = ctx.clean(template.format(date=ctx.date(d.issue_date), time=f"{r.randint(6, 23)}:{r.randint(0, 59):02d}"))
     groups: list[list[Segment]] = [[(w, None)] for w in when.split()]
-    # the tagged words stand alone (a glued comma would belong to the field's word)
-    joint = r.choice((" · ", " – ", " | ", " - "))
-    name = d.vendor.name
-    groups.append([ctx.field("vendor_name", name, name) if "vendor_name" not in ctx.fields else (name, None)])
-    addr = ", ".join(d.vendor.address_lines)
-    groups.append([(joint.strip(), None)])
-    groups.append([ctx.field("vendor_address", addr, addr) if "vendor_address" not in ctx.fields else (addr, None)])
-    if d.vendor.vat_id:
-        vat = ctx.vendor_vat()
-        assert vat is not None
-        groups.append([(joint.strip(), None)])
-        groups.append([(_pick(ctx, _TAX_NO) + " ", None), vat])
+    # the parts are joined by a free-standing mark: a glued comma would belong to the field's last word
+    joint: list[Segment] = [(r.choice(("·", "–", "|", "-")), None)]
+    identity = _identity_groups(ctx, name_tag=True, register=False, tax_label=lambda: _pick(ctx, _TAX_NO))
+    for k, group in enumerate(identity):
+        groups.extend([group] if k == 0 else [joint, group])
     lines = _wrapped_lines(ctx, groups, width, size, sep=" ")
     return _draw_lines(ctx, x, y, lines, size, width, color=ctx.theme.muted)
 
