@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import random
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +132,17 @@ def test_bad_options_are_config_errors() -> None:
         SynthOptions(layouts=("no_such_layout",))
     with pytest.raises(ConfigError, match="mode"):
         SynthOptions(mode="video")
+
+
+def test_check_command_reports_a_folder_and_fails_on_a_broken_truth(tmp_path: Path) -> None:
+    from invoicer.synth.check import main
+    from invoicer.synth.engine import generate
+
+    generate(tmp_path, 3, 21)
+    assert main([str(tmp_path), "--ingest"]) == 0
+    truth_file = tmp_path / "000001.json"
+    truth = json.loads(truth_file.read_text("utf-8"))
+    truth["fields"]["total"]["value"] = "0.01"  # no longer what the labelled words print
+    truth_file.write_text(json.dumps(truth), "utf-8")
+    assert main([str(tmp_path)]) == 1
+    assert main([str(tmp_path / "empty")]) == 2

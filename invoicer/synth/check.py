@@ -6,12 +6,18 @@ the raw text reads back to the normalized value (money, dates, rates, ids), that
 pass python-stdnum and that subtotal + tax = total unless the document is marked inconsistent.
 :func:`ingest_problems` compares the truth's words with what :func:`invoicer.ingest.ingest_bytes`
 reads from the born-digital PDF. Both return readable problem strings (empty: all good).
+
+    python -m invoicer.synth.check DIR [--ingest]   (every truth file of an `invoicer synth` folder)
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from invoicer.document import LINE_ITEM_COLUMNS
@@ -179,3 +185,45 @@ def ingest_problems(truth: Mapping[str, Any], pdf: bytes) -> list[str]:
         if abs(page.width - tpage["width"]) > BOX_TOLERANCE or abs(page.height - tpage["height"]) > BOX_TOLERANCE:
             problems.append(f"{where} p{page.number}: page size {page.width}x{page.height} vs truth")
     return problems
+
+
+def check_folder(folder: Path, *, ingest: bool = False) -> dict[str, Any]:
+    """:func:`truth_problems` (and with ``ingest`` :func:`ingest_problems` for born-digital PDFs) over every
+    truth file of an ``invoicer synth`` folder: counts per layout and every problem found."""
+    documents = 0
+    by_layout: dict[str, dict[str, int]] = {}
+    problems: list[str] = []
+    for path in sorted(folder.glob("*.json")):
+        truth = json.loads(path.read_text("utf-8"))
+        if "fields" not in truth or "pages" not in truth:
+            continue  # run.json and other summaries
+        documents += 1
+        found = truth_problems(truth)
+        pdf = folder / str(truth.get("file", ""))
+        if ingest and truth.get("mode") == "docs" and pdf.suffix == ".pdf" and pdf.is_file():
+            found += ingest_problems(truth, pdf.read_bytes())
+        counts = by_layout.setdefault(str(truth.get("layout", "?")), {"documents": 0, "with_problems": 0})
+        counts["documents"] += 1
+        counts["with_problems"] += bool(found)
+        problems.extend(found)
+    with_problems = sum(c["with_problems"] for c in by_layout.values())
+    return {"folder": str(folder), "documents": documents, "with_problems": with_problems,
+            "by_layout": by_layout, "problems": problems}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m invoicer.synth.check", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", type=Path, help="folder written by `invoicer synth`")
+    parser.add_argument("--ingest", action="store_true", help="also compare the words ingest reads from each PDF")
+    args = parser.parse_args(argv)
+    report = check_folder(args.folder, ingest=args.ingest)
+    print(json.dumps(report, indent=1, ensure_ascii=False))
+    if report["documents"] == 0:
+        print(f"error: no truth files in {args.folder}", file=sys.stderr)
+        return 2
+    return 1 if report["with_problems"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
