@@ -182,3 +182,18 @@ def test_fast_greedy_decoding_matches_generate(tiny_model_dir: Path) -> None:
         recognizer.fast_greedy = True
     assert [r.text for r in fast] == [r.text for r in slow]
     assert [r.confidence for r in fast] == pytest.approx([r.confidence for r in slow], abs=1e-4)
+
+
+def test_engine_cache_key_names_the_weights(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """Regression: OCR caches were keyed `trocr` alone, so readings of a replaced model were reused."""
+    import shutil
+
+    from invoicer.ocr.trocr import TrOcrEngine
+
+    key = TrOcrEngine(model=tiny_model_dir).cache_key
+    assert key.startswith("trocr-") and key == TrOcrEngine(model=tiny_model_dir).cache_key
+    other = tmp_path / "other"
+    shutil.copytree(tiny_model_dir, other)
+    weights = other / "model.safetensors"
+    weights.write_bytes(weights.read_bytes() + b" ")  # other bytes, other model
+    assert TrOcrEngine(model=other).cache_key != key

@@ -6,6 +6,7 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
@@ -201,3 +202,86 @@ def test_conv_encoder_rejects_lines_wider_than_its_positions() -> None:
     assert encoder(pixel_values=torch.zeros(2, 3, 32, 32)).last_hidden_state.shape == (2, 8, 32)
     with pytest.raises(ValueError, match="too wide"):
         encoder(pixel_values=torch.zeros(1, 3, 32, 40))
+
+
+def test_crop_pack_round_trip_quantizes_and_scales(tmp_path: Path) -> None:
+    from invoicer.training.ocr_data import load_crops_pack, save_crops_pack
+
+    tall = line("INVOICE 42").resize((180, 64))
+    counts = save_crops_pack(
+        {"train": ([(tall, "INVOICE 42"), *CROPS[:2]], 16), "validation": (CROPS[2:], 256)},
+        tmp_path / "crops.xz",
+        height=32,
+    )
+    assert counts == {"train": 3, "validation": 3}
+    packed = load_crops_pack(tmp_path / "crops.xz")
+    image, text = packed["train"][0]
+    assert text == "INVOICE 42" and image.size == (90, 32)  # scaled to the line height, aspect kept
+    assert len(np.unique(np.asarray(image))) <= 16  # 16 grey levels
+    # lossless split: the very pixels come back
+    assert [(im.tobytes(), t) for im, t in packed["validation"]] == [(im.tobytes(), t) for im, t in CROPS[2:]]
+
+
+def test_crop_pack_rejects_other_files(tmp_path: Path) -> None:
+    from invoicer.training.ocr_data import load_crops_pack
+
+    (tmp_path / "x.xz").write_bytes(b"not xz")
+    with pytest.raises(DatasetError, match="crop pack"):
+        load_crops_pack(tmp_path / "x.xz")
+
+
+def test_train_from_a_pack_with_fonts_and_worker_processes(tmp_path: Path) -> None:
+    """What a GPU box without ../shared/data runs: --crops, --fonts, --workers, --schedule-minutes."""
+    from invoicer.training.ocr_data import find_fonts, save_crops_pack
+
+    fonts = find_fonts()
+    if not fonts:
+        pytest.skip("no fonts on this machine")
+    font_dir = tmp_path / "fonts"
+    font_dir.mkdir()
+    (font_dir / Path(fonts[0]).name).write_bytes(Path(fonts[0]).read_bytes())
+    save_crops_pack({"train": (CROPS, 16), "validation": (CROPS[:2], 256)}, tmp_path / "crops.xz")
+    config = TrainConfig(out=tmp_path / "run", steps=3, batch_size=4, spec=TINY, eval_lines=2, threads=1,
+                         device="cpu", crops=tmp_path / "crops.xz", fonts=font_dir, workers=2,
+                         schedule_minutes=5.0, warmup_steps=1)  # fmt: skip
+    summary = train_ocr(config, echo=lambda _: None)
+    assert summary["step"] == 3 and summary["lines_drawn"] == {"all (workers)": 12}
+    run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert [name for name, _ in run["sources"]] == ["sroie-train", "synthetic"]
+    assert run["eval_lines"] == 2
+    with pytest.raises(ConfigError, match="crop pack"):
+        TrainConfig(out=tmp_path / "x", crops=tmp_path / "missing.xz")
+
+
+def test_a_fresh_ctc_head_does_not_move_an_init_model_through_its_gradient() -> None:
+    """Regression: a new CTC head on an --init model pulled the encoder away (CER 5.5 % -> 18 % in 60 steps)."""
+    from invoicer.ocr.lineimage import line_to_array
+    from invoicer.training.ocr import CtcHead, batch_loss
+    from invoicer.training.ocr_data import Sample
+
+    processor = build_processor()
+    model = build_model(TINY, len(processor.tokenizer))
+    ctc = CtcHead(TINY.hidden, len(processor.tokenizer))
+    batch = [Sample(line_to_array(im), t) for im, t in CROPS]
+
+    def encoder_grad(detached: bool) -> float:
+        model.zero_grad()
+        ctc.zero_grad()
+        # CTC alone (decoder weight irrelevant): subtract the cross-entropy part's gradient
+        loss, _, _ = batch_loss(model, ctc, processor.tokenizer, batch, 1.0, "cpu", ctc_detached=detached)
+        ce_only, _, _ = batch_loss(model, ctc, processor.tokenizer, batch, 0.0, "cpu")
+        (loss - ce_only).backward()
+        return float(sum(p.grad.abs().sum() for p in model.encoder.parameters() if p.grad is not None))
+
+    assert encoder_grad(False) > 0
+    assert encoder_grad(True) == 0
+    assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in ctc.parameters())
+
+
+def test_time_schedule_warms_up_by_steps_then_decays_by_minutes() -> None:
+    from invoicer.training.ocr import _lr_factor_by_time
+
+    assert _lr_factor_by_time(0, 10, 0.0, 60.0) == pytest.approx(0.1)
+    assert _lr_factor_by_time(20, 10, 0.0, 60.0) == pytest.approx(1.0)
+    assert _lr_factor_by_time(20, 10, 30.0, 60.0) == pytest.approx(0.55)
+    assert _lr_factor_by_time(20, 10, 120.0, 60.0) == pytest.approx(0.1)

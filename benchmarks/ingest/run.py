@@ -69,7 +69,7 @@ def main() -> None:
         doc = ingest_bytes(scanned, SCANNED.name, replace(settings, dpi=300), source_path=str(SCANNED))
         assert doc.pages[0].needs_ocr
 
-    results = {
+    results: dict[str, Any] = {
         "benchmark": "ingest",
         "machine": machine_info(),
         "inputs": {"born_digital": str(BORN_DIGITAL.relative_to(ROOT)), "scanned": str(SCANNED.relative_to(ROOT))},

@@ -15,11 +15,15 @@ import json
 import statistics
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from PIL import Image
 
 from benchmarks.ocr.common import machine, match_boxes
 
 
-def sroie_validation(limit: int | None) -> list[tuple[str, object, list[tuple[int, int, int, int]]]]:
+def sroie_validation(limit: int | None) -> list[tuple[str, Image.Image, list[tuple[int, int, int, int]]]]:
     from invoicer.datasets.sroie import sroie_receipts
 
     out = []
@@ -31,7 +35,7 @@ def sroie_validation(limit: int | None) -> list[tuple[str, object, list[tuple[in
     return out
 
 
-def synthetic_scans(n: int) -> list[tuple[str, object, list[tuple[int, int, int, int]]]]:
+def synthetic_scans(n: int) -> list[tuple[str, Image.Image, list[tuple[int, int, int, int]]]]:
     """Degraded 300-dpi renders of the basic invoice, with line boxes from the PDF text layer."""
     import io
 
@@ -67,7 +71,9 @@ def _lines_from_words(words: list[dict], scale: float) -> list[tuple[int, int, i
     return [tuple(round(v * scale) for v in ln) for ln in lines]  # type: ignore[misc]
 
 
-def run(detector_names: list[str], pages: list[tuple[str, object, list]]) -> dict[str, dict[str, object]]:
+def run(
+    detector_names: list[str], pages: list[tuple[str, Image.Image, list[tuple[int, int, int, int]]]]
+) -> dict[str, dict[str, object]]:
     from invoicer.ocr.detect import make_detector
 
     results: dict[str, dict[str, object]] = {}
@@ -82,7 +88,7 @@ def run(detector_names: list[str], pages: list[tuple[str, object, list]]) -> dic
         times = []
         for _, image, truth in pages:
             t0 = time.perf_counter()
-            found = [b.bbox for b in detector.detect(image)]  # type: ignore[attr-defined]
+            found = [b.bbox for b in detector.detect(image)]
             times.append(time.perf_counter() - t0)
             truth_n += len(truth)
             found_n += len(found)

@@ -323,6 +323,27 @@ class TrOcrEngine:
         self.min_confidence = min_confidence
         self.detector = make_detector(detector)
         self._recognizer: TrOcrRecognizer | None = None
+        self._cache_key: str | None = None
+
+    @property
+    def cache_key(self) -> str:
+        """``trocr-<8 hex of the weights' sha256>`` (OCR caches must not mix readings of two models)."""
+        if self._cache_key is None:
+            import hashlib
+
+            name, local = resolve_model(self.model)
+            weights = Path(name) / "model.safetensors"
+            if local and weights.is_file():
+                digest = hashlib.sha256()
+                with weights.open("rb") as fh:
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(block)
+                tag = digest.hexdigest()[:8]
+            else:
+                tag = hashlib.sha256(str(name).encode()).hexdigest()[:8]
+            detector = getattr(self.detector, "name", "")
+            self._cache_key = f"trocr-{tag}" + (f"-{detector}" if detector and detector != "ppocr" else "")
+        return self._cache_key
 
     def setup(self) -> None:
         if self._recognizer is None:

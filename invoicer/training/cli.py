@@ -32,6 +32,13 @@ def train_ocr_command(
     batch_size: Annotated[int, typer.Option("--batch-size")] = 32,
     lr: Annotated[float, typer.Option("--lr")] = 1e-3,
     schedule_steps: Annotated[int, typer.Option("--schedule-steps", help="Cosine learning-rate decay steps.")] = 40_000,
+    warmup: Annotated[
+        int, typer.Option("--warmup", help="Linear warm-up steps (also the CTC head's, with --init).")
+    ] = 300,
+    schedule_minutes: Annotated[
+        float | None,
+        typer.Option("--schedule-minutes", help="Decay the learning rate over training minutes instead of steps."),
+    ] = None,
     synthetic_weight: Annotated[float, typer.Option("--synthetic-weight", help="Synthetic share.")] = 0.35,
     synthetic_source: Annotated[str, typer.Option("--synthetic-source", help=SOURCE_HELP)] = "fonts",
     ctc_weight: Annotated[float, typer.Option("--ctc-weight", help="Weight of the auxiliary CTC loss.")] = 0.5,
@@ -47,6 +54,11 @@ def train_ocr_command(
     bf16: Annotated[
         bool, typer.Option("--bf16/--fp32", help="bf16 autocast (fast on CPUs with AMX or AVX-512 bf16).")
     ] = False,
+    crops: Annotated[
+        Path | None, typer.Option("--crops", help="SROIE crops from a pack (python -m invoicer.training.ocr_pack).")
+    ] = None,
+    fonts: Annotated[Path | None, typer.Option("--fonts", help="Font folder for synthetic lines.")] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Processes making training lines (0: none).")] = 0,
 ) -> None:
     """Train the line recognizer on SROIE train crops plus synthetic lines; export the best to <out>/best."""
     from invoicer.training.ocr import ModelSpec, TrainConfig, default_run_dir, train_ocr
@@ -61,6 +73,8 @@ def train_ocr_command(
             batch_size=batch_size,
             lr=lr,
             schedule_steps=schedule_steps,
+            schedule_minutes=schedule_minutes,
+            warmup_steps=warmup,
             synthetic_weight=synthetic_weight,
             synthetic_source=synthetic_source,
             ctc_weight=ctc_weight,
@@ -71,6 +85,9 @@ def train_ocr_command(
             threads=threads,
             seed=seed,
             bf16_autocast=bf16,
+            crops=crops,
+            fonts=fonts,
+            workers=workers,
             spec=ModelSpec(encoder=encoder),
         )
         summary = train_ocr(config, echo=lambda s: typer.echo(s, err=True))

@@ -28,7 +28,7 @@ import platform
 import random
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,7 @@ class TrainConfig:
     lr: float = 1e-3
     warmup_steps: int = 300
     schedule_steps: int = 40_000  # cosine decay length (to 10 % of lr)
+    schedule_minutes: float | None = None  # decay over this many training minutes instead (speed unknown ahead)
     ctc_weight: float = 0.5
     synthetic_weight: float = 0.35  # share of synthetic lines in the mix (0 = SROIE only)
     synthetic_source: str = "fonts"  # fonts: quick single lines; engine: invoicer.synth line mode; both
@@ -93,6 +94,9 @@ class TrainConfig:
     device: str = "auto"
     threads: int | None = None
     bf16_autocast: bool = False  # bf16 autocast: fast where the CPU has AMX / AVX-512 bf16, slow elsewhere
+    crops: Path | None = None  # a crop pack (python -m invoicer.training.ocr_pack) instead of ../shared/data
+    fonts: Path | None = None  # folder of fonts for synthetic lines (default: the machine's /usr/share/fonts)
+    workers: int = 0  # processes making training lines (0: in the training process; resumes reseed them)
     spec: ModelSpec = field(default_factory=ModelSpec)
 
     def __post_init__(self) -> None:
@@ -106,6 +110,14 @@ class TrainConfig:
             raise ConfigError("--synthetic-weight must be in [0, 1)")
         if self.synthetic_source not in ("fonts", "engine", "both"):
             raise ConfigError(f"--synthetic-source must be fonts, engine or both, got {self.synthetic_source!r}")
+        if self.schedule_minutes is not None and self.schedule_minutes <= 0:
+            raise ConfigError("--schedule-minutes must be positive")
+        if self.workers < 0:
+            raise ConfigError("--workers must be 0 or more")
+        if self.crops is not None and not self.crops.is_file():
+            raise ConfigError(f"no crop pack at {self.crops}", hint="python -m invoicer.training.ocr_pack FILE")
+        if self.fonts is not None and not self.fonts.is_dir():
+            raise ConfigError(f"no font folder at {self.fonts}")
         if self.spec.encoder not in ENCODERS:
             raise ConfigError(f"unknown OCR encoder {self.spec.encoder!r}; valid: {', '.join(ENCODERS)}")
 
@@ -278,8 +290,13 @@ def batch_loss(
     ctc_weight: float,
     device: str,
     bf16_autocast: bool = False,
+    ctc_detached: bool = False,
 ) -> tuple[torch.Tensor, float, float]:
-    """Cross-entropy of the decoder plus ``ctc_weight`` × CTC on the encoder; returns (loss, ce, ctc)."""
+    """Cross-entropy of the decoder plus ``ctc_weight`` × CTC on the encoder; returns (loss, ce, ctc).
+
+    ``ctc_detached`` trains the CTC head without passing its gradient into the encoder (a fresh head on
+    a trained model would otherwise pull the encoder away from what the decoder reads).
+    """
     pixels = batch_tensor([s.pixels for s in batch]).to(device)
     labels, ids = encode_texts(tokenizer, [s.text for s in batch])
     labels = labels.to(device)
@@ -290,7 +307,8 @@ def batch_loss(
     if ctc_weight <= 0:
         return ce, float(ce.detach()), 0.0
     rows, stride = column_geometry(model.config.encoder)
-    logp = ctc(encoder_out.last_hidden_state, rows)  # (B, T, V)
+    states = encoder_out.last_hidden_state
+    logp = ctc(states.detach() if ctc_detached else states, rows)  # (B, T, V)
     input_lengths = torch.tensor([s.pixels.shape[1] // stride for s in batch], dtype=torch.long, device=logp.device)
     targets = torch.tensor([t for x in ids for t in x], dtype=torch.long, device=logp.device)
     target_lengths = torch.tensor([len(x) for x in ids], dtype=torch.long, device=logp.device)
@@ -385,6 +403,14 @@ def _lr_factor(step: int, warmup: int, total: int) -> float:
     return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))
 
 
+def _lr_factor_by_time(step: int, warmup: int, trained_s: float, total_s: float) -> float:
+    """Linear warm-up over steps, then cosine decay (to 10 %) over training seconds."""
+    if step < warmup:
+        return (step + 1) / warmup
+    progress = min(1.0, trained_s / max(1e-6, total_s))
+    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))
+
+
 SourcesFactory = Callable[[Path], Sequence[tuple[LineSource, float]]]
 EvalFactory = Callable[[Path], Sequence[tuple[Any, str]]]
 
@@ -397,15 +423,19 @@ def default_sources(config: TrainConfig) -> SourcesFactory:
             CropSource,
             SynthEngineLineSource,
             SyntheticLineSource,
+            find_fonts,
+            load_crops_pack,
             load_sroie_crops,
         )
 
-        crops = CropSource(load_sroie_crops("train", cache), "sroie-train")
+        train = load_crops_pack(config.crops)["train"] if config.crops else load_sroie_crops("train", cache)
+        crops = CropSource(train, "sroie-train")
         sources: list[tuple[LineSource, float]] = [(crops, 1.0 - config.synthetic_weight)]
         if config.synthetic_weight > 0:
             synthetic: list[LineSource] = []
             if config.synthetic_source in ("fonts", "both"):
-                synthetic.append(SyntheticLineSource(crops.texts))
+                fonts = find_fonts(config.fonts) if config.fonts else None
+                synthetic.append(SyntheticLineSource(crops.texts, fonts=fonts))
             if config.synthetic_source in ("engine", "both"):
                 synthetic.append(SynthEngineLineSource(seed=config.seed))
             sources.extend((s, config.synthetic_weight / len(synthetic)) for s in synthetic)
@@ -418,8 +448,13 @@ def default_eval_lines(config: TrainConfig) -> EvalFactory:
     """A fixed subset of SROIE validation crops (never trained on)."""
 
     def make(cache: Path) -> Sequence[tuple[Any, str]]:
-        from invoicer.training.ocr_data import load_sroie_crops
+        from invoicer.training.ocr_data import load_crops_pack, load_sroie_crops
 
+        if config.crops is not None:
+            packed = load_crops_pack(config.crops).get("validation")
+            if not packed:
+                raise ConfigError(f"the crop pack {config.crops} holds no validation crops")
+            return fixed_subset(packed, config.eval_lines)
         return fixed_subset(load_sroie_crops("validation", cache), config.eval_lines)
 
     return make
@@ -481,19 +516,28 @@ def train_ocr(
     ctc = CtcHead(hidden, len(tokenizer)).to(device)
     params = list(model.parameters()) + list(ctc.parameters())
     optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=0.01, betas=(0.9, 0.98))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: _lr_factor(s, config.warmup_steps, config.schedule_steps)
-    )
+    clock = {"trained_s": 0.0}  # training seconds so far, for --schedule-minutes
+
+    def _schedule(s: int) -> float:
+        if config.schedule_minutes is not None:
+            return _lr_factor_by_time(s, config.warmup_steps, clock["trained_s"], config.schedule_minutes * 60)
+        return _lr_factor(s, config.warmup_steps, config.schedule_steps)
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: _schedule(s))
 
     cache = out / "data-cache"
     mix = LineMix((sources or default_sources(config))(cache), seed=config.seed)
     evaluation = list((eval_lines or default_eval_lines(config))(cache))
     step, elapsed, best_cer, history = 0, 0.0, math.inf, []
+    # an --init model comes without its CTC head: train the new head alone through the warm-up
+    ctc_fresh_until = config.warmup_steps if config.init and state is None else 0
     if state is not None:
+        ctc_fresh_until = int(state.get("ctc_fresh_until", 0))
         ctc.load_state_dict(state["ctc"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         step, elapsed, best_cer = state["step"], state["elapsed_s"], state["best_cer"]
+        clock["trained_s"] = elapsed
         history = state.get("history", [])
         mix.restore(state["data"])
         random.setstate(state["python_rng"])
@@ -529,6 +573,7 @@ def train_ocr(
             "step": step,
             "elapsed_s": elapsed,
             "best_cer": best_cer,
+            "ctc_fresh_until": ctc_fresh_until,
             "history": history,
             "spec": asdict(spec),
             "data": mix.state(),
@@ -544,7 +589,7 @@ def train_ocr(
     last_eval = last_ckpt = start
     seen = 0
     losses: list[float] = []
-    batches = mix.batches(config.batch_size)
+    batches = _batch_stream(mix, config, step)
     stop_reason = "steps"
     while True:
         if config.steps is not None and step >= config.steps:
@@ -555,17 +600,23 @@ def train_ocr(
             break
         batch = next(batches)
         t0 = time.monotonic()
+        ctc_detached = step < ctc_fresh_until
         loss, ce, ctc_value = batch_loss(
-            model, ctc, tokenizer, batch, config.ctc_weight, device, config.bf16_autocast
+            model, ctc, tokenizer, batch, config.ctc_weight, device, config.bf16_autocast, ctc_detached
         )
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        if ctc_detached:  # the fresh head's large gradients must not shrink the model's by clipping
+            torch.nn.utils.clip_grad_norm_(list(model.parameters()), 1.0)
+            torch.nn.utils.clip_grad_norm_(list(ctc.parameters()), 1.0)
+        else:
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
         scheduler.step()
         step += 1
         seen += len(batch)
         elapsed += time.monotonic() - t0
+        clock["trained_s"] = elapsed
         losses.append(float(loss.detach()))
         if step % 50 == 0:
             rate = seen / max(1e-6, time.monotonic() - start)
@@ -593,10 +644,47 @@ def train_ocr(
         "last_cer": history[-1]["cer"] if history else None,
         "best_dir": str(out / "best"),
         "stopped_by": stop_reason,
-        "lines_drawn": mix.drawn,
+        "lines_drawn": mix.drawn if not config.workers else {"all (workers)": seen},
     }
     echo(json.dumps(summary))
     return summary
+
+
+class _WorkerBatches(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
+    """The mix's batches, made in DataLoader worker processes, each with its own random stream."""
+
+    def __init__(self, mix: LineMix, batch_size: int, seed: int) -> None:
+        self.mix, self.batch_size, self.seed = mix, batch_size, seed
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        info = torch.utils.data.get_worker_info()
+        worker = info.id if info is not None else 0
+        self.mix.rng.seed(self.seed * 1_000_003 + worker)
+        np.random.seed((self.seed * 7919 + worker) % 2**32)
+        return self.mix.batches(self.batch_size)
+
+
+def _as_is(batch: list[Any]) -> list[Any]:
+    return batch
+
+
+def _batch_stream(mix: LineMix, config: TrainConfig, step: int) -> Iterator[list[Any]]:
+    """Batches from this process (``workers == 0``, reproducible across resumes) or from worker processes.
+
+    Worker streams are seeded from the run's seed and the step they start at, so a resumed run draws
+    fresh lines rather than repeating the ones it already trained on.
+    """
+    if not config.workers:
+        return mix.batches(config.batch_size)
+    loader = torch.utils.data.DataLoader(
+        _WorkerBatches(mix, config.batch_size, config.seed * 100_000 + step),
+        batch_size=None,
+        collate_fn=_as_is,
+        num_workers=config.workers,
+        prefetch_factor=4,
+        persistent_workers=True,
+    )
+    return iter(loader)
 
 
 def _eval_and_export(

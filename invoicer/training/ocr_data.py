@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import glob
 import io
+import json
+import lzma
 import pickle
 import random
 import re
@@ -95,6 +97,88 @@ def load_sroie_crops(split: str, cache_dir: Path | None = None) -> list[tuple[Im
             pickle.dump([(im.size, im.tobytes(), text) for im, text in crops], fh, protocol=5)
         tmp.replace(cache)
     return crops
+
+
+# --------------------------------------------------------------------------------------------
+# Crop packs: line crops in one compact file, for training on a machine without the dataset
+# --------------------------------------------------------------------------------------------
+
+CROPS_PACK_FORMAT = "invoicer-line-crops/1"
+_PACK_MAGIC = b"INVCROPS"
+
+
+def _pack_scale(image: Image.Image, height: int) -> Image.Image:
+    gray = image if image.mode == "L" else image.convert("L")
+    if gray.height <= height:
+        return gray
+    width = max(1, round(gray.width * height / gray.height))
+    return gray.resize((width, height), Image.Resampling.BILINEAR)
+
+
+def save_crops_pack(
+    splits: dict[str, tuple[Sequence[tuple[Image.Image, str]], int]],
+    path: Path,
+    *,
+    height: int = 32,
+    note: str = "",
+) -> dict[str, int]:
+    """Write ``{split: (crops, grey levels)}`` as one xz file; returns the number of crops per split.
+
+    Crops taller than ``height`` are scaled down to it (the recognizer reads 32-pixel lines, so 32 loses
+    nothing it would see); grey values are quantized to ``levels`` steps per split (16 keeps a training
+    split small, 256 is lossless). The file holds a JSON header and raw pixels, no pickles.
+    """
+    header: dict[str, object] = {"format": CROPS_PACK_FORMAT, "height": height, "note": note, "splits": {}}
+    body = io.BytesIO()
+    counts: dict[str, int] = {}
+    for name, (crops, levels) in splits.items():
+        if not 2 <= levels <= 256:
+            raise DatasetError(f"grey levels must be in 2..256, got {levels}")
+        entries = []
+        for image, text in crops:
+            small = np.asarray(_pack_scale(image, height), dtype=np.uint16)
+            body.write((small * levels // 256).astype(np.uint8).tobytes())
+            entries.append([small.shape[1], small.shape[0], text])
+        header["splits"][name] = {"levels": levels, "crops": entries}  # type: ignore[index]
+        counts[name] = len(entries)
+    raw = json.dumps(header, ensure_ascii=False).encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with lzma.open(tmp, "wb", preset=9 | lzma.PRESET_EXTREME) as fh:
+        fh.write(_PACK_MAGIC + len(raw).to_bytes(8, "little") + raw)
+        fh.write(body.getbuffer())
+    tmp.replace(path)
+    return counts
+
+
+def load_crops_pack(path: Path) -> dict[str, list[tuple[Image.Image, str]]]:
+    """The crops of a :func:`save_crops_pack` file, per split (grey values restored to mid-steps)."""
+    try:
+        with lzma.open(path, "rb") as fh:
+            data = fh.read()
+    except (OSError, lzma.LZMAError, EOFError) as exc:
+        raise DatasetError(f"cannot read the crop pack {path} ({exc})") from exc
+    if not data.startswith(_PACK_MAGIC):
+        raise DatasetError(f"{path} is not an invoicer crop pack")
+    size = int.from_bytes(data[8:16], "little")
+    header = json.loads(data[16 : 16 + size].decode("utf-8"))
+    if header.get("format") != CROPS_PACK_FORMAT:
+        raise DatasetError(f"{path}: unsupported crop pack format {header.get('format')!r}")
+    offset = 16 + size
+    out: dict[str, list[tuple[Image.Image, str]]] = {}
+    for name, split in header["splits"].items():
+        step = 256 // int(split["levels"])
+        lut = np.minimum(255, np.arange(256, dtype=np.uint16) * step + step // 2).astype(np.uint8)
+        crops: list[tuple[Image.Image, str]] = []
+        for width, height, text in split["crops"]:
+            n = width * height
+            if offset + n > len(data):
+                raise DatasetError(f"{path} is truncated")
+            pixels = lut[np.frombuffer(data, dtype=np.uint8, count=n, offset=offset)].reshape(height, width)
+            crops.append((Image.fromarray(np.ascontiguousarray(pixels)), text))
+            offset += n
+        out[name] = crops
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -210,10 +294,10 @@ class SynthEngineLineSource:
         return augment(image, rng, strong=False), text
 
 
-def find_fonts() -> list[str]:
-    """TrueType/OpenType fonts installed on this machine (Latin text faces)."""
-    paths = sorted(glob.glob("/usr/share/fonts/**/*.ttf", recursive=True)) + sorted(
-        glob.glob("/usr/share/fonts/**/*.otf", recursive=True)
+def find_fonts(root: str | Path = "/usr/share/fonts") -> list[str]:
+    """TrueType/OpenType fonts under ``root`` (default: the machine's fonts), Latin text faces only."""
+    paths = sorted(glob.glob(f"{root}/**/*.ttf", recursive=True)) + sorted(
+        glob.glob(f"{root}/**/*.otf", recursive=True)
     )
     skip = ("emoji", "symbol", "math", "dingbat", "ocr-a", "cjk", "kacst", "lohit", "arabic", "hebrew", "thai")
     return [p for p in paths if not any(s in p.lower() for s in skip)]
