@@ -76,19 +76,19 @@ class ValidateSettings:
     # Confidences are calibrated probabilities of being right when the tagger's model ships a calibration
     # (invoicer/validate/calibration.py); how the defaults were chosen: benchmarks/validate/README.md
     field_min_confidence: tuple[str, ...] = (
-        "vendor_name=0.9327",
+        "vendor_name=0.9674",
         "vendor_address=1",
-        "vendor_tax_id=0.8926",
-        "customer_name=1",
-        "invoice_number=0.6432",
-        "invoice_date=0.9456",
-        "due_date=0.9782",
-        "po_number=1",
-        "currency=0.572",
-        "subtotal=1",
-        "tax_total=1",
-        "total=0.9882",
-        "iban=0.8244",
+        "vendor_tax_id=0.878",
+        "customer_name=0.9603",
+        "invoice_number=0.7129",
+        "invoice_date=0.6001",
+        "due_date=0.7585",
+        "po_number=0.8165",
+        "currency=0.5697",
+        "subtotal=0.6092",
+        "tax_total=0.9401",
+        "total=0.819",
+        "iban=0.8448",
     )
     rounding_tolerance: float = 0.02  # money comparisons (subtotal + tax = total, line sums)
     max_future_days: int = 1  # invoice date may be at most this far in the future
