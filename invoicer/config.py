@@ -63,6 +63,13 @@ class TaggerSettings:
 
     backend: str = "auto"  # auto | none | fake | (layoutlm, when installed)
     model: str | None = None
+    # LayoutLM arithmetic: auto (bfloat16 on CPUs with AMX, else float32) | float32 | bfloat16 | qint8
+    compute_dtype: str = "auto"
+
+    def __post_init__(self) -> None:
+        valid = ("auto", "float32", "bfloat16", "qint8")
+        if self.compute_dtype not in valid:
+            raise ConfigError(f"tagger.compute_dtype must be one of {', '.join(valid)}, got {self.compute_dtype!r}")
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,9 @@ class Pipeline:
         engine: Any = overrides.get("ocr_engine") or engine_from_settings(
             settings.ocr.engine, settings.ocr.languages, ocr_options, settings.ocr.preprocess
         )
-        tagger = overrides.get("tagger") or tagger_from_settings(settings.tagger.backend, settings.tagger.model)
+        tagger = overrides.get("tagger") or tagger_from_settings(
+            settings.tagger.backend, settings.tagger.model, settings.tagger.compute_dtype
+        )
         stages: list[Stage] = [
             OcrStage(engine),
             TagStage(tagger),

@@ -72,3 +72,12 @@ def test_registry_lists_valid_names_on_unknown() -> None:
         reg.create("c")
     assert "unknown widget backend 'c'; valid names: a, b" in str(info.value)
     assert info.value.valid == ("a", "b")
+
+
+def test_tagger_compute_dtype_is_a_setting_with_auto_as_default() -> None:
+    from invoicer.errors import ConfigError
+
+    assert load_settings(env={}).tagger.compute_dtype == "auto"
+    assert load_settings(env={"INVOICER_TAGGER_COMPUTE_DTYPE": "qint8"}).tagger.compute_dtype == "qint8"
+    with pytest.raises(ConfigError, match="auto, float32, bfloat16, qint8"):
+        load_settings(env={"INVOICER_TAGGER_COMPUTE_DTYPE": "fp8"})

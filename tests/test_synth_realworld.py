@@ -173,3 +173,17 @@ def test_till_receipt_de_number_tse_and_vendor_header(docs: dict) -> None:
     _, de = docs[("till_receipt_de", "de-DE")]
     text = " ".join(w["text"] for w in _words(de))
     assert "TSE-Signatur:" in text and "TSE-Start:" in text and "Kassen-Seriennummer:" in text
+
+
+def test_some_rail_tickets_name_two_operators_glued_by_a_slash() -> None:
+    """Real DB tickets read "DB Fernverkehr AG/DB Regio AG, Stephensonstr. 1, ..."; the tagger tagged only the
+    glued token "AG/DB" (yardstick, session 5), so the synthetic tickets carry that form too, labelled whole."""
+    joint = []
+    for index in range(60):
+        _rd, truth = _render("travel_ticket", "de-DE", index=index, seed=5)
+        name = _value(truth, "vendor_name")
+        if "/" in name:
+            joint.append(name)
+            assert _labelled(truth, "VENDOR_NAME") == name  # one span, the glued token inside it
+            assert not truth_problems(truth)
+    assert joint, "no two-operator ticket in 60 German tickets"

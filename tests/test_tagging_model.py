@@ -158,3 +158,26 @@ def test_int8_and_unknown_compute_dtypes(tiny: Path, model: LayoutLMModel) -> No
     assert np.abs(q - f).max() < 0.2  # int8 weights move the probabilities a little, not wholesale
     with pytest.raises(ModelError, match="compute_dtype"):
         LayoutLMModel.load(tiny, compute_dtype="float8")
+
+
+def test_auto_compute_dtype_is_bfloat16_only_on_cpus_with_amx() -> None:
+    from invoicer.errors import ModelError
+    from invoicer.tagging.model import resolve_compute_dtype
+
+    amx = "processor\t: 0\nflags\t\t: fpu sse2 avx512f avx512_bf16 amx_bf16 amx_tile amx_int8\n"
+    zen = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n"
+    assert resolve_compute_dtype("auto", "cpu", amx) == "bfloat16"
+    assert resolve_compute_dtype("auto", "cpu", zen) == "float32"  # bf16 without AMX was far slower
+    assert resolve_compute_dtype("auto", "cuda", amx) == "float32"
+    assert resolve_compute_dtype("qint8", "cpu", amx) == "qint8"
+    with pytest.raises(ModelError, match="auto, float32"):
+        resolve_compute_dtype("half", "cpu", amx)
+
+
+def test_settings_pass_the_compute_dtype_to_the_layoutlm_tagger_only() -> None:
+    from invoicer.tagging import tagger_from_settings
+    from invoicer.tagging.layoutlm import register_layoutlm
+
+    register_layoutlm()
+    assert tagger_from_settings("layoutlm", compute_dtype="qint8").compute_dtype == "qint8"
+    assert tagger_from_settings("fake", compute_dtype="qint8").name == "fake"  # other taggers take no dtype

@@ -118,11 +118,12 @@ class FakeTagger:
         return TagResult(tuple(fields), self.line_items)
 
 
-def tagger_from_settings(name: str, model: str | None = None) -> Any:
+def tagger_from_settings(name: str, model: str | None = None, compute_dtype: str = "auto") -> Any:
     """Resolve ``auto`` (the LayoutLM tagger when installed, else ``none``) and build the tagger.
 
     A ``model`` folder with ``auto`` or ``layoutlm`` selects the LayoutLM tagger on that checkpoint,
-    whether or not the default model is installed."""
+    whether or not the default model is installed; ``compute_dtype`` is the LayoutLM tagger's arithmetic
+    (``auto``: bfloat16 on CPUs with AMX, else float32)."""
     if model is not None and name in ("auto", "layoutlm"):
         from invoicer.tagging.layoutlm import register_layoutlm
 
@@ -130,9 +131,10 @@ def tagger_from_settings(name: str, model: str | None = None) -> Any:
         name = "layoutlm"
     if name == "auto":
         name = "layoutlm" if "layoutlm" in TAGGERS else "none"
+    options: dict[str, Any] = {"compute_dtype": compute_dtype} if name == "layoutlm" else {}
     if model is not None:
-        return TAGGERS.create(name, model=model)
-    return TAGGERS.create(name)
+        options["model"] = model
+    return TAGGERS.create(name, **options)
 
 
 class TagStage:

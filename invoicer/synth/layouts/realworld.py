@@ -402,7 +402,12 @@ def travel_ticket(ctx: Ctx) -> None:
     country = d.locale.country
     mode = r.choice(("rail", "rail", "rail", "bus", "air"))
     b = brand(r)
-    vname = ctx.clean(r.choice(_CARRIERS[mode][country]).replace("{b}", b))
+    carriers = _CARRIERS[mode][country]
+    if mode == "rail" and len(carriers) > 1 and r.random() < 0.25:
+        # two operators sharing the ticket, glued by a slash ("X Fernverkehr AG/X Regio AG")
+        vname = ctx.clean("/".join(r.sample(carriers, 2)).replace("{b}", b))
+    else:
+        vname = ctx.clean(r.choice(carriers).replace("{b}", b))
     rates = d.locale.vat_rates
     if not rates:
         fare_rate = Decimal("0")
