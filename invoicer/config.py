@@ -57,6 +57,10 @@ class OcrSettings:
             raise ConfigError(f"ocr.preprocess must be one of {', '.join(modes)}, got {self.preprocess!r}")
 
 
+#: How the LayoutLM tagger computes: ``auto`` (bfloat16 on CPUs with AMX, else float32) or a dtype.
+TAGGER_COMPUTE_DTYPES = ("auto", "float32", "bfloat16", "qint8")
+
+
 @dataclass(frozen=True)
 class TaggerSettings:
     """Which field tagger turns words into fields."""
@@ -67,9 +71,10 @@ class TaggerSettings:
     compute_dtype: str = "auto"
 
     def __post_init__(self) -> None:
-        valid = ("auto", "float32", "bfloat16", "qint8")
-        if self.compute_dtype not in valid:
-            raise ConfigError(f"tagger.compute_dtype must be one of {', '.join(valid)}, got {self.compute_dtype!r}")
+        if self.compute_dtype not in TAGGER_COMPUTE_DTYPES:
+            raise ConfigError(
+                f"tagger.compute_dtype must be one of {', '.join(TAGGER_COMPUTE_DTYPES)}, got {self.compute_dtype!r}"
+            )
 
 
 @dataclass(frozen=True)

@@ -327,22 +327,14 @@ class TrOcrEngine:
 
     @property
     def cache_key(self) -> str:
-        """``trocr-<8 hex of the weights' sha256>`` (OCR caches must not mix readings of two models)."""
+        """``trocr-<8 hex of the weights' sha256>-<detector>`` (OCR caches must not mix two models' readings)."""
         if self._cache_key is None:
-            import hashlib
+            from invoicer.ingest import sha256_of
 
             name, local = resolve_model(self.model)
             weights = Path(name) / "model.safetensors"
-            if local and weights.is_file():
-                digest = hashlib.sha256()
-                with weights.open("rb") as fh:
-                    for block in iter(lambda: fh.read(1 << 20), b""):
-                        digest.update(block)
-                tag = digest.hexdigest()[:8]
-            else:
-                tag = hashlib.sha256(str(name).encode()).hexdigest()[:8]
-            detector = getattr(self.detector, "name", "")
-            self._cache_key = f"trocr-{tag}" + (f"-{detector}" if detector and detector != "ppocr" else "")
+            tag = sha256_of(weights.read_bytes() if local and weights.is_file() else str(name).encode())[:8]
+            self._cache_key = f"trocr-{tag}-{getattr(self.detector, 'name', 'detector')}"
         return self._cache_key
 
     def setup(self) -> None:

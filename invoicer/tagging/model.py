@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 import invoicer
+from invoicer.config import TAGGER_COMPUTE_DTYPES
 from invoicer.errors import ModelError, TaggingError
 from invoicer.tagging.encoding import (
     PAD_BOX,
@@ -52,7 +53,7 @@ META_FILE = "tagger.json"
 #: How the weights are computed on: fp32 (default), bf16, or int8 Linear layers (dynamic quantization, CPU).
 COMPUTE_DTYPES = ("float32", "bfloat16", "qint8")
 #: ``auto`` too: bfloat16 on CPUs with AMX (same accuracy, ~25 % faster there), float32 elsewhere.
-COMPUTE_DTYPE_CHOICES = ("auto", *COMPUTE_DTYPES)
+COMPUTE_DTYPE_CHOICES = TAGGER_COMPUTE_DTYPES
 
 
 def cpu_has_amx_bf16(cpuinfo: str | None = None) -> bool:
@@ -77,6 +78,8 @@ def resolve_compute_dtype(compute_dtype: str, device: str = "cpu", cpuinfo: str 
     if compute_dtype != "auto":
         return compute_dtype
     return "bfloat16" if device == "cpu" and cpu_has_amx_bf16(cpuinfo) else "float32"
+
+
 _REQUIRED_FILES = ("config.json", "model.safetensors")
 
 

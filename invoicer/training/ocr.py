@@ -396,19 +396,20 @@ def machine_info() -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
-def _lr_factor(step: int, warmup: int, total: int) -> float:
+def _warm_cosine(step: int, warmup: int, progress: float) -> float:
+    """Linear warm-up over ``warmup`` steps, then cosine decay to 10 % as ``progress`` goes 0 → 1."""
     if step < warmup:
         return (step + 1) / warmup
-    progress = min(1.0, (step - warmup) / max(1, total - warmup))
-    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))
+    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+
+def _lr_factor(step: int, warmup: int, total: int) -> float:
+    return _warm_cosine(step, warmup, (step - warmup) / max(1, total - warmup))
 
 
 def _lr_factor_by_time(step: int, warmup: int, trained_s: float, total_s: float) -> float:
     """Linear warm-up over steps, then cosine decay (to 10 %) over training seconds."""
-    if step < warmup:
-        return (step + 1) / warmup
-    progress = min(1.0, trained_s / max(1e-6, total_s))
-    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))
+    return _warm_cosine(step, warmup, trained_s / max(1e-6, total_s))
 
 
 SourcesFactory = Callable[[Path], Sequence[tuple[LineSource, float]]]
@@ -523,7 +524,7 @@ def train_ocr(
             return _lr_factor_by_time(s, config.warmup_steps, clock["trained_s"], config.schedule_minutes * 60)
         return _lr_factor(s, config.warmup_steps, config.schedule_steps)
 
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: _schedule(s))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule)
 
     cache = out / "data-cache"
     mix = LineMix((sources or default_sources(config))(cache), seed=config.seed)

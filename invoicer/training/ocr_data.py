@@ -8,6 +8,7 @@ checkpoint, so a resumed run continues the same data stream.
 
 from __future__ import annotations
 
+import functools
 import glob
 import io
 import json
@@ -152,7 +153,17 @@ def save_crops_pack(
 
 
 def load_crops_pack(path: Path) -> dict[str, list[tuple[Image.Image, str]]]:
-    """The crops of a :func:`save_crops_pack` file, per split (grey values restored to mid-steps)."""
+    """The crops of a :func:`save_crops_pack` file, per split (grey values restored to mid-steps).
+
+    Read once per process and file version (training asks for the train and the validation split).
+    """
+    stat = Path(path).stat() if Path(path).is_file() else None
+    return _read_crops_pack(str(Path(path).resolve()), stat.st_mtime_ns if stat else 0)
+
+
+@functools.lru_cache(maxsize=1)
+def _read_crops_pack(path_text: str, _mtime_ns: int) -> dict[str, list[tuple[Image.Image, str]]]:
+    path = Path(path_text)
     try:
         with lzma.open(path, "rb") as fh:
             data = fh.read()
