@@ -556,7 +556,12 @@ def decode(
     """Fields, line items and notes from per-page word label probabilities."""
     tagged = tag_words(document, page_probs, labels)
     spans = find_spans(tagged)
-    fields = choose_fields(tagged, [*spans, *fallback_spans(tagged, spans, labels)], document)
+    candidates = [*spans, *fallback_spans(tagged, spans, labels)]
+    from invoicer.tagging.keywords import complete_company_name, keyword_spans
+
+    candidates += keyword_spans(tagged, candidates, labels)
+    candidates = [complete_company_name(s, tagged) if s.entity == "vendor_name" else s for s in candidates]
+    fields = choose_fields(tagged, candidates, document)
     items = group_line_items(spans)
     if not normalize:
         return tuple(replace(f, value=f.raw) for f in fields), items, ()

@@ -236,7 +236,8 @@ def normalize_with_evidence(
             out[f.name] = replace(f, value=_compact_id(f.value if f.value else text))
         else:
             value = f.value if f.value is not None else text
-            out[f.name] = replace(f, value=re.sub(r"\s+", " ", value).strip())
+            # names and numbers end where the printed field does: a comma or colon after them is punctuation
+            out[f.name] = replace(f, value=re.sub(r"\s+", " ", value).strip().rstrip(",;:").rstrip())
 
     items, item_problems = _normalize_items(extraction.line_items, norm)
     if item_problems:

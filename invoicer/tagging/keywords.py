@@ -1,0 +1,315 @@
+"""Keyword candidates: the booking fields the model left empty, looked up next to their printed labels.
+
+When no word was tagged (plausibly) with ``total``, ``invoice_date`` or ``invoice_number`` and the model's
+own fallback (:func:`invoicer.tagging.decoding.fallback_spans`) found nothing either, the words of the
+page are searched the way a person would read them:
+
+* ``total``: an amount printed with cents on the same row as a total keyword (``Summe``, ``Total``, ``zu zahlen``,
+  ``Gesamtbetrag``, ``TTC`` ...) and no subtotal / tax / change keyword; a strong keyword beats a weak
+  one (``Bar``, ``Balance``), then the largest amount, then the lowest row;
+* ``invoice_date``: every date printed in full (day, month and year, one to three words); a date
+  keyword on its row or right above it helps, a due / validity keyword (``fällig``, ``gültig ab``,
+  ``valid until``) counts against it, and of the rest the earliest date wins (an invoice is dated
+  before what it bills: travel, delivery, due dates);
+* ``invoice_number``: the first token holding a digit right after a document-number keyword on the
+  same row (``Rechnungsnummer``, ``Invoice No.``, ``Beleg-Nr.``, ``Bon``, ``Auftragsnummer``,
+  ``Order #``, ``Check`` ...), invoice keywords first, then receipt, order and transaction numbers.
+
+Each span found this way carries as its confidence the model's probability that its first word begins
+the field — low by construction (the model did not tag it), so the calibrated confidence sends such a
+field to review. Its words keep the page's boxes (the source is shown to the reviewer).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from invoicer.tagging.decoding import (
+    _TAX_WORDS,
+    Span,
+    TaggedWord,
+    _amount,
+    _fold,
+    plausible,
+)
+
+__all__ = ["KEYWORD_FIELDS", "LEGAL_FORMS", "complete_company_name", "keyword_spans", "page_rows"]
+
+#: The fields looked up by keyword when the model tagged none.
+KEYWORD_FIELDS = ("total", "invoice_date", "invoice_number")
+
+_STRONG_TOTAL = re.compile(
+    r"\btotal|summe\b|gesamt|zu zahlen|zahlbetrag|endbetrag|rechnungsbetrag|gesamtbetrag|montant|\bttc\b|totaal|"
+    r"te betalen|importe|a pagar|grand|amount due|payable|jumlah"
+)
+_WEAK_TOTAL = re.compile(r"\bbetrag\b|\bbar\b|balance|\bdue\b|amount|\bsum\b|\beur\b|\bkarte\b|\bec\b|visa|mastercard")
+_NOT_TOTAL = re.compile(
+    r"\bsub|zwischen|netto|\bnet\b|\bnett\b|mwst|\bust\b|steuer|\btax|\bvat\b|\btva\b|\bbtw\b|\biva\b|\bht\b|change|"
+    r"ruckgeld|wechselgeld|gegeben|tender|discount|rabatt|saving|excl|trinkgeld|\btip\b|pfand|bonus|punkte|points"
+)
+_DATE_KEYWORDS = re.compile(
+    r"date|datum|fecha|tarikh|\bdatu|\ble\b|issued|ausgestellt|rechnungsdatum|belegdatum|buchung|booking|"
+    r"\bam\b|\bon\b|erfolgte"
+)
+_NOT_INVOICE_DATE = re.compile(
+    r"\bdue|fallig|zahlbar|gultig|valid|\bbis\b|\bab\b|until|expir|\bexp\b|ablauf|geburt|birth|\bfrom\b|\bto\b|"
+    r"hinfahrt|ruckfahrt|anreise|abreise|arrival|departure|check.?in|check.?out|lieferdatum|leistungs"
+)
+# Document-number keywords, strongest first; matched against the (folded) words right before a candidate.
+_NUMBER_KEYWORDS: tuple[tuple[float, re.Pattern[str]], ...] = (
+    (0.3, re.compile(r"(?<![a-z])(rechnungs?|invoice|inv|facture|factura|fattura|factuur|re|rg)[\s.\-]*"
+                     r"(nr|no|nummer|number|num|n°|n|#|numero|nº)?[\s.:#]*$")),
+    (0.25, re.compile(r"(?<![a-z])(beleg|bon|receipt|quittung|kassenbon|ticket|folio|bill|rechn)[\s.\-]*"
+                      r"(nr|no|nummer|number|#|n°)?[\s.:#]*$")),
+    (0.2, re.compile(r"(?<![a-z])(auftrags?|order|bestell|booking|buchungs|reservierungs|confirmation|vorgangs)[\s.\-]*"
+                     r"(nr|no|nummer|number|#|ref|reference|code)?[\s.:#]*$")),
+    (0.1, re.compile(r"(?<![a-z])(trans(aktions?|action)?|check|chk|tisch|table|kasse|beleg)[\s.\-]*"
+                     r"(nr|no|nummer|number|#)?[\s.:#]*$")),
+)  # fmt: skip
+_MONEY_SHAPE = re.compile(r"\d[.,]\d{2}(?!\d)")  # cents printed: "86,75", "$9.03", "1.234,50€"
+_ID_LABEL = re.compile(r"(nr|no|nummer|number|#|id|ref)[.:]?$")  # "VU-Nr 4556695619" is no amount
+_YEAR = re.compile(r"(19|20)\d\d|\d{1,2}[./-]\d{1,2}[./-]\d{2}\b")
+
+
+def page_rows(words: Sequence[TaggedWord]) -> list[list[TaggedWord]]:
+    """The page's words grouped into visual rows (vertical centres within half a word height), each row
+    left to right, rows top to bottom. Text layers often put a row's columns on separate lines."""
+    rows: list[tuple[float, float, list[TaggedWord]]] = []  # (centre, height, words)
+    for w in sorted(words, key=lambda t: (t.word.bbox[1] + t.word.bbox[3]) / 2):
+        b = w.word.bbox
+        cy, h = (b[1] + b[3]) / 2, max(1.0, b[3] - b[1])
+        if rows and abs(cy - rows[-1][0]) <= 0.5 * max(h, rows[-1][1]):
+            centre, height, members = rows[-1]
+            members.append(w)
+            rows[-1] = ((centre * (len(members) - 1) + cy) / len(members), max(height, h), members)
+        else:
+            rows.append((cy, h, [w]))
+    return [sorted(members, key=lambda t: t.word.bbox[0]) for _, _, members in rows]
+
+
+def _label_probability(word: TaggedWord, labels: Sequence[str], label: str) -> float:
+    if word.probs is None or label not in labels:
+        return 0.0
+    return float(word.probs[list(labels).index(label)])
+
+
+def _span(name: str, words: Sequence[TaggedWord], labels: Sequence[str]) -> Span:
+    p = _label_probability(words[0], labels, f"B-{name}")
+    tagged = tuple(
+        replace(w, label=("B-" if k == 0 else "I-") + name, confidence=p) for k, w in enumerate(words)
+    )
+    return Span(name, words[0].page, tagged, True)
+
+
+def _total(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Sequence[str]) -> Span | None:
+    found: list[tuple[float, Decimal, float, list[TaggedWord]]] = []  # keyword score, amount, position, words
+    for page, rows in rows_by_page.items():
+        for row in rows:
+            for i, word in enumerate(row):
+                if not _MONEY_SHAPE.search(word.word.text):
+                    continue
+                amount = _amount(word.word.text)
+                if amount is None or amount <= 0:
+                    continue
+                left = _fold(" ".join(w.word.text for w in row[:i]))
+                if not left or _ID_LABEL.search(left) or _NOT_TOTAL.search(left) or _TAX_WORDS.search(left.split()[-1] if left else ""):
+                    continue
+                strength = 0.3 if _STRONG_TOTAL.search(left) else 0.15 if _WEAK_TOTAL.search(left) else 0.0
+                if strength:
+                    found.append((strength, amount, page * 10000 + word.word.bbox[1], [word]))
+    if not found:
+        return None
+    largest = max(a for _, a, _, _ in found)
+    lowest = max(p for _, _, p, _ in found)
+
+    def score(entry: tuple[float, Decimal, float, list[TaggedWord]]) -> float:
+        strength, amount, position, words = entry
+        return (
+            strength + 0.1 * (amount == largest) + 0.05 * (position == lowest)
+            + _label_probability(words[0], labels, "B-total")
+        )  # fmt: skip
+
+    return _span("total", max(found, key=score)[3], labels)
+
+
+_MONTH = re.compile(
+    r"(jan|feb|mar|maer|apr|may|mai|jun|jul|aug|sep|oct|okt|nov|dec|dez|ene|abr|ago|dic|avr|juil|aou|janv|fev)"
+)
+
+
+def _date_edges(words: Sequence[TaggedWord]) -> bool:
+    """Whether ``words`` can be one printed date: it ends in a number, and begins with one or a month name
+    (so "Datum 23.11.2017" is not read as a three-word date)."""
+    first, last = _fold(words[0].word.text), words[-1].word.text
+    if not any(c.isdigit() for c in last):
+        return False
+    return any(c.isdigit() for c in first) or (len(words) > 1 and bool(_MONTH.match(first.strip(".,"))))
+
+
+def _parse_date(text: str) -> date | None:
+    from invoicer.errors import AmbiguousValueError, InvoicerError
+    from invoicer.validate.normalize import parse_date
+
+    if not _YEAR.search(text) or not plausible("invoice_date", text):
+        return None
+    try:
+        return parse_date(text).value
+    except AmbiguousValueError as exc:  # either reading: compare by the earlier one
+        readings = []
+        for candidate in exc.candidates:
+            try:
+                readings.append(date.fromisoformat(candidate))
+            except ValueError:
+                continue
+        return min(readings) if readings else date.max
+    except InvoicerError:
+        return None
+
+
+def _invoice_date(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Sequence[str]) -> Span | None:
+    found: list[tuple[float, date, list[TaggedWord]]] = []
+    for rows in rows_by_page.values():
+        for r, row in enumerate(rows):
+            i = 0
+            while i < len(row):
+                for n in (3, 2, 1):  # the longest reading starting here ("23. Nov 2017" before "23.")
+                    words = row[i : i + n]
+                    if len(words) < n or not _date_edges(words):
+                        continue
+                    value = _parse_date(" ".join(w.word.text for w in words))
+                    if value is None:
+                        continue
+                    left = _fold(" ".join(w.word.text for w in row[:i]))
+                    above = _fold(" ".join(w.word.text for w in rows[r - 1])) if r else ""
+                    near = " ".join(left.split()[-4:])
+                    score = 0.3 if _DATE_KEYWORDS.search(near) or (not left and _DATE_KEYWORDS.search(above)) else 0.0
+                    if _NOT_INVOICE_DATE.search(near):
+                        score -= 0.3
+                    found.append((score, value, list(words)))
+                    i += n - 1
+                    break
+                i += 1
+    if not found:
+        return None
+    earliest = min(v for _, v, _ in found)
+    best = max(
+        found,
+        key=lambda e: e[0] + 0.1 * (e[1] == earliest) + _label_probability(e[2][0], labels, "B-invoice_date"),
+    )
+    return _span("invoice_date", best[2], labels)
+
+
+def _number_token(text: str) -> str:
+    return text.strip(":#.,;()[]")
+
+
+def _invoice_number(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Sequence[str]) -> Span | None:
+    found: list[tuple[float, list[TaggedWord]]] = []
+    for rows in rows_by_page.values():
+        for row in rows:
+            for i in range(1, len(row)):
+                token = _number_token(row[i].word.text)
+                if len(token) < 2 or not any(c.isdigit() for c in token) or _parse_date(token) is not None:
+                    continue
+                if re.fullmatch(r"\d{1,3}([.,]\d{2})?%?|\d{1,2}:\d{2}(:\d{2})?", token):
+                    continue  # a small count, a price, a rate or a time is no document number
+                before = _fold(" ".join(w.word.text for w in row[max(0, i - 3) : i]))
+                for strength, pattern in _NUMBER_KEYWORDS:
+                    if pattern.search(before):
+                        found.append((strength + _label_probability(row[i], labels, "B-invoice_number"), [row[i]]))
+                        break
+    if not found:
+        return None
+    return _span("invoice_number", max(found, key=lambda e: e[0])[1], labels)
+
+
+def keyword_spans(tagged: Sequence[TaggedWord], spans: Sequence[Span], labels: Sequence[str]) -> list[Span]:
+    """Spans for each of :data:`KEYWORD_FIELDS` that ``spans`` (the model's and its fallback's) lack."""
+    found = {s.entity for s in spans if plausible(s.entity, s.text)}
+    missing = [name for name in KEYWORD_FIELDS if name not in found]
+    if not missing:
+        return []
+    by_page: dict[int, list[TaggedWord]] = {}
+    for t in tagged:
+        by_page.setdefault(t.page, []).append(t)
+    rows_by_page = {page: page_rows(words) for page, words in by_page.items()}
+    finders = {"total": _total, "invoice_date": _invoice_date, "invoice_number": _invoice_number}
+    out: list[Span] = []
+    for name in missing:
+        span = finders[name](rows_by_page, labels)
+        if span is not None and plausible(name, span.text):
+            out.append(span)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# company names printed in prose
+# ----------------------------------------------------------------------------------------------
+
+#: Legal-form words that end a company's name ("GmbH", "AG", "Ltd.", "S.L." ...), folded, dots dropped.
+LEGAL_FORMS = frozenset(
+    "ag gmbh mbh kg ohg ug ek kgaa gbr se ltd limited inc llc llp plc corp co sl sa sas sarl bv nv srl spa sro "
+    "oy ab as aps sdn bhd pte pty".split()
+)
+_MAX_NAME_WORDS = 8
+
+
+def _legal_parts(text: str) -> list[str]:
+    """The pieces of a word between slashes and commas, folded without dots: "AG/DB" → ["ag", "db"]."""
+    return [p.replace(".", "") for p in re.split(r"[/,;]", _fold(text)) if p.strip(".")]
+
+
+def _ends_name_on_the_left(text: str) -> bool:
+    """A word left of a name that belongs to something else: it ends a sentence or field ("Uhr.", "Tel:"),
+    or it is another company's legal form."""
+    return text.endswith((".", ",", ":", ";", ")")) or text.casefold().replace(".", "") in LEGAL_FORMS
+
+
+def _name_word(text: str) -> bool:
+    """A word that can be part of a company name: capitalized, a number or an ampersand."""
+    return text[:1].isupper() or text[:1].isdigit() or text in ("&", "+", "und", "and", "et", "y")
+
+
+def complete_company_name(span: Span, tagged: Sequence[TaggedWord]) -> Span:
+    """``span`` widened to the whole company name when it holds part of one printed in a line of prose
+    ("... Uhr. DB Fernverkehr AG/DB Regio AG, Stephensonstr. 1" tagged only "AG/DB"): the capitalized
+    words around it on its line, up to a word ending a sentence or field on the left and up to the last
+    legal-form word ("AG", "GmbH", "Ltd." ...) on the right. Unchanged unless the result ends in a legal
+    form and the span sits on one line."""
+    if len({(w.page, w.line) for w in span.words}) != 1:
+        return span
+    page, line = span.words[0].page, span.words[0].line
+    row = [t for t in tagged if t.page == page and t.line == line]
+    indices = {w.index for w in span.words}
+    positions = [k for k, t in enumerate(row) if t.index in indices]
+    if not positions:
+        return span
+    start, end = min(positions), max(positions)
+    if not any(p in LEGAL_FORMS for t in row[start : min(len(row), end + 2)] for p in _legal_parts(t.word.text)):
+        return span
+    while start > 0 and end - start < _MAX_NAME_WORDS:
+        previous = row[start - 1].word.text
+        if not _name_word(previous) or _ends_name_on_the_left(previous):
+            break
+        start -= 1
+    last_legal = None
+    k = end
+    while k < len(row) and k - start < _MAX_NAME_WORDS:
+        text = row[k].word.text
+        if k > end and not _name_word(text):
+            break
+        if _legal_parts(text) and _legal_parts(text)[-1] in LEGAL_FORMS:
+            last_legal = k
+        if k >= end and text.endswith((",", ";", ":")):
+            break
+        k += 1
+    if last_legal is None or (start, last_legal) == (min(positions), max(positions)):
+        return span
+    confidence = span.confidence
+    words = tuple(replace(t, label=("B-" if i == 0 else "I-") + span.entity, confidence=confidence)
+                  for i, t in enumerate(row[start : last_legal + 1]))  # fmt: skip
+    return Span(span.entity, page, words, True)

@@ -1,0 +1,130 @@
+"""Keyword candidates for booking fields the model left empty (pure; hand-made pages, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from invoicer.tagging.keywords import page_rows
+from invoicer.tagging.labels import LABELS
+from tests.test_tagging_decoding import fields_of, make_document
+
+from invoicer.tagging.decoding import decode, tag_words
+
+
+def test_a_total_nobody_tagged_is_read_next_to_its_keyword_not_from_a_card_number() -> None:
+    # the layout of an online rail ticket: the sum row has price, VAT 19 % and VAT 7 % columns; the card
+    # payment row prints the amount and a terminal number
+    doc, probs = make_document(
+        [
+            (212, [("ICE", 50, None), ("Fahrkarte", 80, None), ("86,00€", 300, None), ("13,73€", 400, None)]),
+            (241, [("Summe", 50, None), ("86,75€", 300, None), ("13,85€", 400, None), ("0,00€", 480, None)]),
+            (263, [("Betrag", 50, None), ("86,75€", 90, None), ("VU-Nr", 150, None), ("4556695619", 190, None)]),
+        ]
+    )
+    fields, _, _ = decode(doc, probs, LABELS)
+    total = next(f for f in fields if f.name == "total")
+    assert total.value == "86.75" and total.page == 1
+    assert total.confidence < 0.05  # the model did not tag it: the confidence says so
+    assert total.bbox is not None and total.bbox[1] == 241  # "Summe" beats the payment row's "Betrag"
+
+
+def test_keyword_totals_skip_subtotal_tax_and_change_rows_and_prefer_strong_keywords() -> None:
+    doc, probs = make_document(
+        [
+            (500, [("Zwischensumme", 50, None), ("100,00", 300, None)]),
+            (512, [("MwSt", 50, None), ("19%", 100, None), ("19,00", 300, None)]),
+            (524, [("Gesamt", 50, None), ("119,00", 300, None)]),
+            (536, [("Bar", 50, None), ("150,00", 300, None)]),
+            (548, [("Rückgeld", 50, None), ("31,00", 300, None)]),
+        ]
+    )
+    assert fields_of(doc, probs)["total"] == ("119.00", "119,00")
+
+
+def test_an_amount_without_any_total_keyword_is_not_guessed() -> None:
+    doc, probs = make_document([(500, [("Kaffee", 50, None), ("3,50", 300, None)])])
+    assert "total" not in fields_of(doc, probs)
+
+
+def test_the_dated_row_wins_over_validity_dates_and_otherwise_the_earliest_date() -> None:
+    doc, probs = make_document(
+        [
+            (94, [("Fahrtantritt", 50, None), ("am", 110, None), ("24.11.2017", 130, None)]),
+            (225, [("Gültig", 50, None), ("ab:", 90, None), ("24.11.2017", 130, None)]),
+            (273, [("Datum", 50, None), ("23.11.2017", 100, None), ("Gen-Nr", 200, None), ("NTG65J", 250, None)]),
+        ]
+    )
+    assert fields_of(doc, probs)["invoice_date"][0] == "2017-11-23"
+    bare, bare_probs = make_document(
+        [(100, [("14.03.2024", 50, None)]), (200, [("Lieferung", 50, None), ("18.03.2024", 120, None)])]
+    )
+    assert fields_of(bare, bare_probs)["invoice_date"][0] == "2024-03-14"
+
+
+def test_a_date_spelled_over_several_words_is_one_candidate() -> None:
+    doc, probs = make_document([(100, [("Date:", 50, None), ("Nov", 90, None), ("23,", 115, None), ("2017", 135, None)])])
+    assert fields_of(doc, probs)["invoice_date"][0] == "2017-11-23"
+
+
+def test_a_document_number_is_read_after_its_keyword_invoice_numbers_first() -> None:
+    doc, probs = make_document(
+        [
+            (100, [("Ihre", 50, None), ("2024", 80, None)]),  # "...re" of "Ihre" is no "Re-Nr"
+            (120, [("Transaktions-Nr", 50, None), ("714037", 160, None)]),
+            (140, [("Rechnung", 50, None), ("Nr.", 110, None), ("RE-2024-17", 140, None)]),
+            (160, [("Tisch", 50, None), ("12", 90, None)]),
+        ]
+    )
+    assert fields_of(doc, probs)["invoice_number"][0] == "RE-2024-17"
+    receipt, receipt_probs = make_document(
+        [(100, [("Beleg-Nr.", 50, None), ("2284", 110, None), ("Kasse", 200, None), ("3", 240, None)])]
+    )
+    assert fields_of(receipt, receipt_probs)["invoice_number"][0] == "2284"
+    plain, plain_probs = make_document([(100, [("Ihre", 50, None), ("2024", 80, None)])])
+    assert "invoice_number" not in fields_of(plain, plain_probs)
+
+
+def test_a_field_the_model_tagged_is_never_replaced_by_a_keyword_candidate() -> None:
+    doc, probs = make_document(
+        [
+            (100, [("Rechnungsnummer", 50, None), ("4711", 150, None), ("Kunde", 250, None), ("K-9", 300, "B-invoice_number")]),
+            (500, [("Summe", 50, None), ("10,00", 300, None), ("12,00", 400, "B-total")]),
+        ]
+    )  # fmt: skip
+    got = fields_of(doc, probs)
+    assert got["invoice_number"][0] == "K-9" and got["total"][0] == "12.00"
+
+
+def test_rows_join_columns_a_text_layer_split_into_separate_lines() -> None:
+    doc, probs = make_document(
+        [(241, [("Summe", 50, None)]), (241, [("86,75€", 300, None)]), (263, [("Betrag", 50, None)])]
+    )
+    rows = page_rows(tag_words(doc, probs, LABELS))
+    assert [[w.word.text for w in row] for row in rows] == [["Summe", "86,75€"], ["Betrag"]]
+    assert fields_of(doc, probs)["total"][0] == "86.75"
+
+
+@pytest.mark.parametrize("left", ["MwSt 19%", "Netto", "Trinkgeld", "Subtotal"])
+def test_not_total_keywords_block_a_keyword_total(left: str) -> None:
+    words = [(w, 50 + 60 * k, None) for k, w in enumerate(left.split())]
+    doc, probs = make_document([(500, [*words, ("12,00", 300, None)])])
+    assert "total" not in fields_of(doc, probs)
+
+
+def test_a_company_named_in_prose_is_widened_from_the_tagged_piece_to_its_legal_form() -> None:
+    doc, probs = make_document(
+        [(297, [("erfolgte", 20, None), ("am", 70, None), ("23.11.2017", 90, None), ("09:28", 150, None),
+                ("Uhr.", 185, None), ("DB", 215, None), ("Fernverkehr", 235, None), ("AG/DB", 305, "I-vendor_name"),
+                ("Regio", 340, None), ("AG,", 375, None), ("Stephensonstr.", 400, None), ("1,", 490, None)])]
+    )  # fmt: skip
+    vendor = next(f for f in decode(doc, probs, LABELS)[0] if f.name == "vendor_name")
+    assert vendor.raw == "DB Fernverkehr AG/DB Regio AG," and vendor.value == "DB Fernverkehr AG/DB Regio AG"
+    assert vendor.confidence == pytest.approx(0.9, abs=1e-3)  # the tagged piece's confidence, not more
+
+
+def test_a_name_without_a_legal_form_is_left_as_tagged() -> None:
+    doc, probs = make_document(
+        [(40, [("Willkommen", 20, None), ("bei", 90, None), ("Café", 120, "B-vendor_name"), ("Kranz", 160, None),
+               ("Hamburg", 200, None)])]
+    )  # fmt: skip
+    assert fields_of(doc, probs)["vendor_name"][1] == "Café"
