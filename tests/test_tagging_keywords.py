@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from invoicer.tagging.decoding import decode, tag_words
 from invoicer.tagging.keywords import page_rows
 from invoicer.tagging.labels import LABELS
 from tests.test_tagging_decoding import fields_of, make_document
-
-from invoicer.tagging.decoding import decode, tag_words
 
 
 def test_a_total_nobody_tagged_is_read_next_to_its_keyword_not_from_a_card_number() -> None:
@@ -62,7 +61,9 @@ def test_the_dated_row_wins_over_validity_dates_and_otherwise_the_earliest_date(
 
 
 def test_a_date_spelled_over_several_words_is_one_candidate() -> None:
-    doc, probs = make_document([(100, [("Date:", 50, None), ("Nov", 90, None), ("23,", 115, None), ("2017", 135, None)])])
+    doc, probs = make_document(
+        [(100, [("Date:", 50, None), ("Nov", 90, None), ("23,", 115, None), ("2017", 135, None)])]
+    )
     assert fields_of(doc, probs)["invoice_date"][0] == "2017-11-23"
 
 
@@ -87,7 +88,8 @@ def test_a_document_number_is_read_after_its_keyword_invoice_numbers_first() -> 
 def test_a_field_the_model_tagged_is_never_replaced_by_a_keyword_candidate() -> None:
     doc, probs = make_document(
         [
-            (100, [("Rechnungsnummer", 50, None), ("4711", 150, None), ("Kunde", 250, None), ("K-9", 300, "B-invoice_number")]),
+            (100, [("Rechnungsnummer", 50, None), ("4711", 150, None), ("Kunde", 250, None),
+                   ("K-9", 300, "B-invoice_number")]),
             (500, [("Summe", 50, None), ("10,00", 300, None), ("12,00", 400, "B-total")]),
         ]
     )  # fmt: skip

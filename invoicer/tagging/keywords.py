@@ -116,7 +116,7 @@ def _total(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Sequence[str
                 if amount is None or amount <= 0:
                     continue
                 left = _fold(" ".join(w.word.text for w in row[:i]))
-                if not left or _ID_LABEL.search(left) or _NOT_TOTAL.search(left) or _TAX_WORDS.search(left.split()[-1] if left else ""):
+                if not left or _ID_LABEL.search(left) or _NOT_TOTAL.search(left) or _TAX_WORDS.search(left.split()[-1]):
                     continue
                 strength = 0.3 if _STRONG_TOTAL.search(left) else 0.15 if _WEAK_TOTAL.search(left) else 0.0
                 if strength:
@@ -252,9 +252,10 @@ def keyword_spans(tagged: Sequence[TaggedWord], spans: Sequence[Span], labels: S
 
 #: Legal-form words that end a company's name ("GmbH", "AG", "Ltd.", "S.L." ...), folded, dots dropped.
 LEGAL_FORMS = frozenset(
-    "ag gmbh mbh kg ohg ug ek kgaa gbr se ltd limited inc llc llp plc corp co sl sa sas sarl bv nv srl spa sro "
-    "oy ab as aps sdn bhd pte pty".split()
-)
+    ["ag", "gmbh", "mbh", "kg", "ohg", "ug", "ek", "kgaa", "gbr", "se", "ltd", "limited", "inc", "llc", "llp", "plc",
+     "corp", "co", "sl", "sa", "sas", "sarl", "bv", "nv", "srl", "spa", "sro", "oy", "ab", "as", "aps", "sdn", "bhd",
+     "pte", "pty"]
+)  # fmt: skip
 _MAX_NAME_WORDS = 8
 
 
