@@ -70,7 +70,12 @@ def test_word_marks_on_the_page_are_weaker_than_symbols() -> None:
     room = resolve_currency(["$"], ["RM", "$"])  # "RM 1328" on a US hotel folio is the room
     assert room.code is None and "can mean" in room.reason
     assert resolve_currency([], ["€", "RM"]).code == "EUR"
-    assert resolve_currency([], ["RM", "RM"]).code == "MYR"
+    # only word marks on the page: a room number or an OCR slip ("RM" read on UK and Swedish tickets) decides
+    # nothing unless the vendor's country uses such a currency
+    only_words = resolve_currency([], ["RM", "RM"])
+    assert only_words.code is None and "can also be a word" in only_words.reason
+    assert resolve_currency([], ["RM", "RM"], country="MY", country_source="address", country_strength=3).code == "MYR"
+    assert resolve_currency([], ["RM"], country="GB", country_source="address", country_strength=3).code is None
     assert resolve_currency(["RM"], ["$"]).code == "MYR"  # printed with the total: reliable
 
 

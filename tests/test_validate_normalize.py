@@ -171,3 +171,9 @@ def test_unprinted_currency_is_not_taken_from_a_locale_or_a_page_hint() -> None:
     assert "not sure enough" in results(hinted, RuleOutcome.FAIL)["normalize_currency"]
     elsewhere = normalize_extraction(extraction(["Summe 12,50", "USt-IdNr. DE136695976"], total="12,50"))
     assert elsewhere.value("currency") is None
+
+
+def test_new_mexico_is_a_us_state_not_mexico() -> None:
+    # regression: an Outback Steakhouse bill in Albuquerque was read as Mexican pesos ('$' + 'Mexico')
+    ex = extraction([], total="$48.10", vendor_address="4950 Pan American Fwy NE, Albuquerque, New Mexico 87109")
+    assert normalize_extraction(ex).value("currency") == "USD"

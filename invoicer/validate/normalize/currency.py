@@ -234,6 +234,17 @@ def resolve_currency(
     # On the page, word-like marks ("RM", "kr") are weaker than symbols and codes ("RM 1328" can be a room number):
     # they count only where no symbol or code is printed, and never narrow an ambiguous symbol.
     explicit = [m for m in document if not _is_word_mark(m)]
+    if not printed and document and not explicit:
+        # only word-like marks on the page ("RM 12" a room, a ringgit or an OCR slip): they decide only where
+        # the vendor's country uses one of the currencies they can mean
+        local = CURRENCY_BY_COUNTRY.get(country or "")
+        if local is None or not any(local in currency_candidates(m) for m in document):
+            why = "nothing shows the vendor's country" if country is None else f"the vendor is in {country}"
+            return CurrencyDecision(
+                None,
+                f"only {_describe(document)} on the page, which can also be a word or an abbreviation; {why}",
+                tuple(document),
+            )
     document = explicit or document
     sets = [currency_candidates(m) for m in printed]
     narrowed = _narrow(sets)

@@ -156,7 +156,8 @@ _PHONE = re.compile(r"(?:\+|\b00)\s?(\d{2,3})[\s()/.-]")
 _VAT_LIKE = re.compile(r"\b([A-Z]{2}) ?(\d[\d ]{7,13}\d|[A-Z0-9]{8,12})\b")
 
 
-_PLACE_NAMES = {**COUNTRY_NAMES, **LEGAL_FORM_COUNTRY}
+# US states named like a country: matched first (longest names first), so "New Mexico" is no Mexico
+_PLACE_NAMES = {**COUNTRY_NAMES, **LEGAL_FORM_COUNTRY, "NEW MEXICO": "US"}
 _PLACES = re.compile(
     r"(?<![\w.])(" + "|".join(re.escape(n) for n in sorted(_PLACE_NAMES, key=len, reverse=True)) + r")(?!\w)"
 )
