@@ -177,3 +177,15 @@ def test_new_mexico_is_a_us_state_not_mexico() -> None:
     # regression: an Outback Steakhouse bill in Albuquerque was read as Mexican pesos ('$' + 'Mexico')
     ex = extraction([], total="$48.10", vendor_address="4950 Pan American Fwy NE, Albuquerque, New Mexico 87109")
     assert normalize_extraction(ex).value("currency") == "USD"
+
+
+def test_a_dollar_sign_with_only_page_hints_of_one_country_is_decided_for_review() -> None:
+    # a US receipt: no vendor address was extracted, but the page prints a state and ZIP
+    ex = extraction(["SHAKE SHACK", "1333 Broadway, New York, NY 10018", "Total $22.86"], total="$22.86")
+    out = normalize_extraction(ex)
+    currency = out.field("currency")
+    assert currency is not None and currency.value == "USD" and currency.confidence <= 0.5
+    assert "only the page" in results(out, RuleOutcome.PASS)["normalize_currency"]
+    # hints of two countries on the page decide nothing
+    mixed = extraction(["1333 Broadway, New York, NY 10018", "Tel +61 2 9999 0000", "Total $22.86"], total="$22.86")
+    assert normalize_extraction(mixed).value("currency") is None

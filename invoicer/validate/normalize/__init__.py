@@ -23,7 +23,9 @@ from invoicer.validate.countries import DateOrder
 from invoicer.validate.normalize.amounts import ParsedAmount, find_amount, format_amount, parse_amount
 from invoicer.validate.normalize.currency import (
     CurrencyDecision,
+    PAGE_HINT_CONFIDENCE,
     currency_candidates,
+    decide_by_page_hints,
     find_currency_marks,
     parse_currency,
     resolve_currency,
@@ -179,6 +181,8 @@ class _Normalizer:
             country.source if country else "",
             country.strength if country else 0,
         )
+        if country is None:
+            decision = decide_by_page_hints(decision, [(c.country, c.source) for c in self.evidence.country_clues])
         if unknown:
             decision = replace(decision, reason=f"'{unknown[0]}' is not a known currency; {decision.reason}")
         return decision, known
@@ -203,11 +207,17 @@ def normalize_with_evidence(
     elif decision.code is not None:
         if currency_field is not None:
             out["currency"] = replace(currency_field, value=decision.code)
+            if decision.from_page_hint:
+                out["currency"] = replace(
+                    out["currency"], confidence=min(PAGE_HINT_CONFIDENCE, currency_field.confidence)
+                )
         else:
             money_conf = [f.confidence for n, f in by_name.items() if n in MONEY_FIELDS]
             confidence = min(money_conf) if money_conf and printed else evidence.currency_mark_confidence
             if not decision.marks and evidence.country is not None:  # nothing printed: as sure as the country
                 confidence = evidence.country.confidence
+            if decision.from_page_hint:
+                confidence = min(PAGE_HINT_CONFIDENCE, confidence)
             out["currency"] = Field(
                 "currency", decision.code, " ".join(dict.fromkeys(decision.marks)), confidence, source="rule"
             )

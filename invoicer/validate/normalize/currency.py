@@ -18,8 +18,10 @@ from invoicer.validate.countries import CURRENCY_BY_COUNTRY, DOLLAR_SIGN_CURRENC
 __all__ = [
     "CURRENCY_MARKS",
     "ISO_4217",
+    "PAGE_HINT_CONFIDENCE",
     "CurrencyDecision",
     "currency_candidates",
+    "decide_by_page_hints",
     "find_currency_marks",
     "parse_currency",
     "resolve_currency",
@@ -187,6 +189,35 @@ class CurrencyDecision:
     marks: tuple[str, ...] = ()
     candidates: tuple[str, ...] = ()
     decided_by_context: bool = False  # True when the marks alone did not decide (country evidence did)
+    from_page_hint: bool = False  # True when only weak page hints (an address or phone on the page) decided
+
+
+#: The most confidence a currency decided by page hints alone gets: such a value is shown for review.
+PAGE_HINT_CONFIDENCE = 0.5
+
+
+def decide_by_page_hints(decision: CurrencyDecision, hinted_countries: Sequence[tuple[str, str]]) -> CurrencyDecision:
+    """An ambiguous mark ("$", "kr") that the vendor's country could not decide, decided by the page's weaker
+    country hints ((country, what showed it): a US state and ZIP, a phone prefix) when they all point to one
+    country that uses one of the mark's currencies. Anything else leaves ``decision`` as it is."""
+    countries = {cc for cc, _ in hinted_countries}
+    if decision.code is not None or len(decision.candidates) < 2 or len(countries) != 1:
+        return decision
+    (country,) = countries
+    local = DOLLAR_SIGN_CURRENCY.get(country) if "$" in decision.marks else None
+    local = local if local in decision.candidates else CURRENCY_BY_COUNTRY.get(country)
+    if local not in decision.candidates or local is None:
+        return decision
+    shown = ", ".join(dict.fromkeys(what for _, what in hinted_countries))
+    return CurrencyDecision(
+        local,
+        f"{local}: {_describe(decision.marks)} can mean {', '.join(decision.candidates)}; only the page points to a "
+        f"country, {country} ({shown}) — to be confirmed",
+        decision.marks,
+        decision.candidates,
+        decided_by_context=True,
+        from_page_hint=True,
+    )
 
 
 def _is_word_mark(mark: str) -> bool:
