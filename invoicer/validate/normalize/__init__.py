@@ -22,8 +22,8 @@ from invoicer.errors import AmbiguousValueError, NormalizationError
 from invoicer.validate.countries import DateOrder
 from invoicer.validate.normalize.amounts import ParsedAmount, find_amount, format_amount, parse_amount
 from invoicer.validate.normalize.currency import (
-    CurrencyDecision,
     PAGE_HINT_CONFIDENCE,
+    CurrencyDecision,
     currency_candidates,
     decide_by_page_hints,
     find_currency_marks,
