@@ -17,6 +17,11 @@
    * dates: a candidate that reads as a date wins over one that does not; a date keyword on its row helps;
    * other fields: earlier pages and higher on the page win ties.
 
+   A booking field (``total``, ``invoice_date``, ``invoice_number``) that neither the tags nor the fallback
+   give is looked up next to its printed keyword (:mod:`invoicer.tagging.keywords`), with the model's low
+   probability as its confidence; a ``vendor_name`` span holding part of a company name printed in prose
+   is widened to the whole name up to its legal form (:func:`~invoicer.tagging.keywords.complete_company_name`).
+
 4. :func:`group_line_items`: ``B-item_description`` spans anchor rows; an ``item_description`` span
    that starts with ``I-`` continues the previous row (a description's second line, or a row
    continuing on the next page). Numeric columns join the row whose vertical band (from its anchor's
