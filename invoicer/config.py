@@ -69,6 +69,9 @@ class TaggerSettings:
     model: str | None = None
     # LayoutLM arithmetic: auto (bfloat16 on CPUs with AMX, else float32) | float32 | bfloat16 | qint8
     compute_dtype: str = "auto"
+    # booking fields the model left empty (total, invoice date, invoice number) looked up next to their
+    # printed keywords, and company names in prose widened to their legal form (invoicer/tagging/keywords.py)
+    keyword_candidates: bool = True
 
     def __post_init__(self) -> None:
         if self.compute_dtype not in TAGGER_COMPUTE_DTYPES:
@@ -90,17 +93,17 @@ class ValidateSettings:
     field_min_confidence: tuple[str, ...] = (
         "vendor_name=0.9674",
         "vendor_address=1",
-        "vendor_tax_id=0.878",
-        "customer_name=0.9603",
-        "invoice_number=0.7129",
-        "invoice_date=0.6001",
-        "due_date=0.7585",
-        "po_number=0.8165",
-        "currency=0.5697",
+        "vendor_tax_id=0.8814",
+        "customer_name=0.9602",
+        "invoice_number=0.696",
+        "invoice_date=0.7464",
+        "due_date=0.7802",
+        "po_number=0.7772",
+        "currency=0.7091",
         "subtotal=0.6092",
         "tax_total=0.9401",
-        "total=0.819",
-        "iban=0.8448",
+        "total=0.7924",
+        "iban=0.8453",
     )
     rounding_tolerance: float = 0.02  # money comparisons (subtotal + tax = total, line sums)
     max_future_days: int = 1  # invoice date may be at most this far in the future

@@ -70,7 +70,10 @@ class Pipeline:
             settings.ocr.engine, settings.ocr.languages, ocr_options, settings.ocr.preprocess
         )
         tagger = overrides.get("tagger") or tagger_from_settings(
-            settings.tagger.backend, settings.tagger.model, settings.tagger.compute_dtype
+            settings.tagger.backend,
+            settings.tagger.model,
+            settings.tagger.compute_dtype,
+            keyword_candidates=settings.tagger.keyword_candidates,
         )
         stages: list[Stage] = [
             OcrStage(engine),

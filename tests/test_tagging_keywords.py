@@ -130,3 +130,16 @@ def test_a_name_without_a_legal_form_is_left_as_tagged() -> None:
                ("Hamburg", 200, None)])]
     )  # fmt: skip
     assert fields_of(doc, probs)["vendor_name"][1] == "Café"
+
+
+def test_keyword_candidates_can_be_switched_off_to_keep_to_the_models_tags() -> None:
+    doc, probs = make_document([(241, [("Summe", 50, None), ("86,75€", 300, None)])])
+    assert "total" in {f.name for f in decode(doc, probs, LABELS)[0]}
+    assert "total" not in {f.name for f in decode(doc, probs, LABELS, keyword_candidates=False)[0]}
+
+
+def test_the_keyword_candidates_setting_is_read_from_the_environment() -> None:
+    from invoicer.config import load_settings
+
+    assert load_settings(env={}).tagger.keyword_candidates is True
+    assert load_settings(env={"INVOICER_TAGGER_KEYWORD_CANDIDATES": "false"}).tagger.keyword_candidates is False

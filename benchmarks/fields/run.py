@@ -47,6 +47,7 @@ SROIE_FIELDS = ("vendor_name", "vendor_address", "invoice_date", "total")
 
 THREADS: int | None = None
 COMPUTE_DTYPE = "float32"
+KEYWORD_CANDIDATES = True
 
 
 def _pipeline(model: str | None, ocr: str, compute_dtype: str | None = None) -> tuple[Pipeline, str]:
@@ -54,7 +55,9 @@ def _pipeline(model: str | None, ocr: str, compute_dtype: str | None = None) -> 
 
     settings = Settings()
     settings = replace(settings, ocr=replace(settings.ocr, engine=ocr))
-    tagger = LayoutLMTagger(model, compute_dtype=compute_dtype or COMPUTE_DTYPE, threads=THREADS)
+    tagger = LayoutLMTagger(
+        model, compute_dtype=compute_dtype or COMPUTE_DTYPE, threads=THREADS, keyword_candidates=KEYWORD_CANDIDATES
+    )
     pipeline = Pipeline.from_settings(settings, tagger=tagger)
     pipeline.setup()
     engine = pipeline.stages[0]
@@ -248,7 +251,7 @@ def part_speed(model: str | None, n: int, seed: int, compute_dtype: str) -> dict
     with tempfile.TemporaryDirectory() as tmp:
         docs = [(p, t) for p, t in _generate(Path(tmp), n * 3, seed, kind="invoice") if len(t["pages"]) == 1][:n]
         payloads = [(p.name, p.read_bytes()) for p, _ in docs]
-    tagger = LayoutLMTagger(model, compute_dtype=compute_dtype, threads=THREADS)
+    tagger = LayoutLMTagger(model, compute_dtype=compute_dtype, threads=THREADS, keyword_candidates=KEYWORD_CANDIDATES)
     tagger.setup()
     settings = IngestSettings()
     ingest_bytes(payloads[0][1], payloads[0][0], settings)
@@ -296,9 +299,15 @@ def main() -> None:
     parser.add_argument(
         "--cache", type=Path, help="keep words after ingest + OCR here (yardstick, SROIE) to rerun other models fast"
     )
+    parser.add_argument(
+        "--no-keyword-candidates",
+        action="store_true",
+        help="decode only what the model tagged (tagger.keyword_candidates off), to measure what the look-up adds",
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    global THREADS, CACHE, COMPUTE_DTYPE
+    global THREADS, CACHE, COMPUTE_DTYPE, KEYWORD_CANDIDATES
+    KEYWORD_CANDIDATES = not args.no_keyword_candidates
     THREADS = args.threads
     COMPUTE_DTYPE = args.compute_dtype
     CACHE = args.cache
@@ -315,6 +324,7 @@ def main() -> None:
         "command": " ".join(["python -m benchmarks.fields.run", *sys.argv[1:]]),
         "ocr_cache": str(args.cache) if args.cache else None,
         "compute_dtype": args.compute_dtype,
+        "keyword_candidates": KEYWORD_CANDIDATES,
     }
     parts = ("yardstick", "sroie", "synth", "speed") if args.part == "all" else (args.part,)
     for part in parts:

@@ -118,12 +118,15 @@ class FakeTagger:
         return TagResult(tuple(fields), self.line_items)
 
 
-def tagger_from_settings(name: str, model: str | None = None, compute_dtype: str = "auto") -> Any:
+def tagger_from_settings(
+    name: str, model: str | None = None, compute_dtype: str = "auto", *, keyword_candidates: bool = True
+) -> Any:
     """Resolve ``auto`` (the LayoutLM tagger when installed, else ``none``) and build the tagger.
 
     A ``model`` folder with ``auto`` or ``layoutlm`` selects the LayoutLM tagger on that checkpoint,
     whether or not the default model is installed; ``compute_dtype`` is the LayoutLM tagger's arithmetic
-    (``auto``: bfloat16 on CPUs with AMX, else float32)."""
+    (``auto``: bfloat16 on CPUs with AMX, else float32); ``keyword_candidates`` lets its decoding look up
+    booking fields the model left empty next to their keywords."""
     if model is not None and name in ("auto", "layoutlm"):
         from invoicer.tagging.layoutlm import register_layoutlm
 
@@ -131,7 +134,9 @@ def tagger_from_settings(name: str, model: str | None = None, compute_dtype: str
         name = "layoutlm"
     if name == "auto":
         name = "layoutlm" if "layoutlm" in TAGGERS else "none"
-    options: dict[str, Any] = {"compute_dtype": compute_dtype} if name == "layoutlm" else {}
+    options: dict[str, Any] = {}
+    if name == "layoutlm":
+        options = {"compute_dtype": compute_dtype, "keyword_candidates": keyword_candidates}
     if model is not None:
         options["model"] = model
     return TAGGERS.create(name, **options)

@@ -556,16 +556,23 @@ def normalize_result(
 
 
 def decode(
-    document: Document, page_probs: Sequence[np.ndarray], labels: Sequence[str], *, normalize: bool = True
+    document: Document,
+    page_probs: Sequence[np.ndarray],
+    labels: Sequence[str],
+    *,
+    normalize: bool = True,
+    keyword_candidates: bool = True,
 ) -> tuple[tuple[Field, ...], tuple[LineItem, ...], tuple[str, ...]]:
-    """Fields, line items and notes from per-page word label probabilities."""
+    """Fields, line items and notes from per-page word label probabilities; ``keyword_candidates`` False
+    keeps to what the model tagged (no keyword look-up, no company-name widening)."""
     tagged = tag_words(document, page_probs, labels)
     spans = find_spans(tagged)
     candidates = [*spans, *fallback_spans(tagged, spans, labels)]
     from invoicer.tagging.keywords import complete_company_name, keyword_spans
 
-    candidates += keyword_spans(tagged, candidates, labels)
-    candidates = [complete_company_name(s, tagged) if s.entity == "vendor_name" else s for s in candidates]
+    if keyword_candidates:
+        candidates += keyword_spans(tagged, candidates, labels)
+        candidates = [complete_company_name(s, tagged) if s.entity == "vendor_name" else s for s in candidates]
     fields = choose_fields(tagged, candidates, document)
     items = group_line_items(spans)
     if not normalize:

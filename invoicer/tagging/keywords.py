@@ -99,9 +99,7 @@ def _label_probability(word: TaggedWord, labels: Sequence[str], label: str) -> f
 
 def _span(name: str, words: Sequence[TaggedWord], labels: Sequence[str]) -> Span:
     p = _label_probability(words[0], labels, f"B-{name}")
-    tagged = tuple(
-        replace(w, label=("B-" if k == 0 else "I-") + name, confidence=p) for k, w in enumerate(words)
-    )
+    tagged = tuple(replace(w, label=("B-" if k == 0 else "I-") + name, confidence=p) for k, w in enumerate(words))
     return Span(name, words[0].page, tagged, True)
 
 

@@ -41,7 +41,8 @@ class LayoutLMTagger:
     ``model`` is a local checkpoint folder; ``threads`` the torch CPU threads while predicting (None:
     torch's default; 1 is much faster on a machine whose cores are busy with other work);
     ``runtime`` injects an already loaded model object (tests); ``calibrate`` applies the model folder's
-    confidence calibration when it has one.
+    confidence calibration when it has one; ``keyword_candidates`` (default on) lets decoding look up
+    booking fields the model left empty next to their keywords (:mod:`invoicer.tagging.keywords`).
     """
 
     name = "layoutlm"
@@ -55,11 +56,13 @@ class LayoutLMTagger:
         normalize: bool = True,
         runtime: Any = None,
         calibrate: bool = True,
+        keyword_candidates: bool = True,
     ) -> None:
         self.model_path = Path(model) if model is not None else default_model_dir()
         self.compute_dtype = compute_dtype
         self.threads = threads
         self.normalize = normalize
+        self.keyword_candidates = keyword_candidates
         self._runtime = runtime
         self.calibration: Calibration | None = Calibration.load(self.model_path) if calibrate else None
 
@@ -79,7 +82,9 @@ class LayoutLMTagger:
         if not any(page.lines for page in document.pages):
             return TagResult(notes=("no words to tag: no page has a text layer or OCR text",))
         probs = self.runtime.predict_pages(page_inputs(document))
-        fields, items, _ = decode(document, probs, self.runtime.labels, normalize=self.normalize)
+        fields, items, _ = decode(
+            document, probs, self.runtime.labels, normalize=self.normalize, keyword_candidates=self.keyword_candidates
+        )
         if self.calibration is not None:
             fields = self.calibration.apply(fields)
         return TagResult(fields, items)
