@@ -143,3 +143,35 @@ def test_the_keyword_candidates_setting_is_read_from_the_environment() -> None:
 
     assert load_settings(env={}).tagger.keyword_candidates is True
     assert load_settings(env={"INVOICER_TAGGER_KEYWORD_CANDIDATES": "false"}).tagger.keyword_candidates is False
+
+
+@pytest.mark.parametrize(
+    ("row", "value"),
+    [
+        (["Montant", "TTC", "12,50"], "12.50"),  # French
+        (["Att", "betala", "295,00"], "295.00"),  # Swedish
+        (["Totale", "10,00"], "10.00"),  # Italian
+        (["Do", "zapłaty", "41,80"], "41.80"),  # Polish
+        (["Te", "betalen", "3,80"], "3.80"),  # Dutch
+        (["Amount", "due", "$201.88"], "201.88"),  # English
+        (["Kokku", "9,68"], "9.68"),  # Estonian
+    ],
+)
+def test_total_keywords_of_several_languages(row: list[str], value: str) -> None:
+    words = [(w, 50 + 70 * k, None) for k, w in enumerate(row)]
+    doc, probs = make_document([(500, words)])
+    assert fields_of(doc, probs)["total"][0] == value
+
+
+@pytest.mark.parametrize(
+    ("row", "value"),
+    [
+        (["Faktura", "nr", "2019/05/117"], "2019/05/117"),
+        (["Kvitto", "nr:", "875553"], "875553"),
+        (["Facture", "n°", "F-2024-88"], "F-2024-88"),
+    ],
+)
+def test_document_number_keywords_of_several_languages(row: list[str], value: str) -> None:
+    words = [(w, 50 + 70 * k, None) for k, w in enumerate(row)]
+    doc, probs = make_document([(100, words)])
+    assert fields_of(doc, probs)["invoice_number"][0] == value

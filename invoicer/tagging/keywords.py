@@ -44,7 +44,8 @@ KEYWORD_FIELDS = ("total", "invoice_date", "invoice_number")
 
 _STRONG_TOTAL = re.compile(
     r"\btotal|summe\b|gesamt|zu zahlen|zahlbetrag|endbetrag|rechnungsbetrag|gesamtbetrag|montant|\bttc\b|totaal|"
-    r"te betalen|importe|a pagar|grand|amount due|payable|jumlah"
+    r"te betalen|importe|a pagar|grand|amount due|payable|jumlah|summa|\bsuma\b|razem|do zap[lł]aty|att betala|"
+    r"a betale|\bi alt\b|importo|celkem|yhteensa|kokku|\bviso\b|\bbedrag\b"
 )
 _WEAK_TOTAL = re.compile(r"\bbetrag\b|\bbar\b|balance|\bdue\b|amount|\bsum\b|\beur\b|\bkarte\b|\bec\b|visa|mastercard")
 _NOT_TOTAL = re.compile(
@@ -52,8 +53,8 @@ _NOT_TOTAL = re.compile(
     r"ruckgeld|wechselgeld|gegeben|tender|discount|rabatt|saving|excl|trinkgeld|\btip\b|pfand|bonus|punkte|points"
 )
 _DATE_KEYWORDS = re.compile(
-    r"date|datum|fecha|tarikh|\bdatu|\ble\b|issued|ausgestellt|rechnungsdatum|belegdatum|buchung|booking|"
-    r"\bam\b|\bon\b|erfolgte"
+    r"date|datum|fecha|tarikh|\bdatu|\bdata\b|\bdato\b|kuupaev|paivamaara|\ble\b|issued|ausgestellt|"
+    r"rechnungsdatum|belegdatum|buchung|booking|\bam\b|\bon\b|erfolgte"
 )
 _NOT_INVOICE_DATE = re.compile(
     r"\bdue|fallig|zahlbar|gultig|valid|\bbis\b|\bab\b|until|expir|\bexp\b|ablauf|geburt|birth|\bfrom\b|\bto\b|"
@@ -61,9 +62,9 @@ _NOT_INVOICE_DATE = re.compile(
 )
 # Document-number keywords, strongest first; matched against the (folded) words right before a candidate.
 _NUMBER_KEYWORDS: tuple[tuple[float, re.Pattern[str]], ...] = (
-    (0.3, re.compile(r"(?<![a-z])(rechnungs?|invoice|inv|facture|factura|fattura|factuur|re|rg)[\s.\-]*"
+    (0.3, re.compile(r"(?<![a-z])(rechnungs?|invoice|inv|facture|factura|fattura|factuur|faktura|re|rg)[\s.\-]*"
                      r"(nr|no|nummer|number|num|n°|n|#|numero|nº)?[\s.:#]*$")),
-    (0.25, re.compile(r"(?<![a-z])(beleg|bon|receipt|quittung|kassenbon|ticket|folio|bill|rechn)[\s.\-]*"
+    (0.25, re.compile(r"(?<![a-z])(beleg|bon|receipt|quittung|kassenbon|ticket|folio|bill|rechn|kvitto|kvittering|paragon|ricevuta|scontrino|recibo|kvitas)[\s.\-]*"
                       r"(nr|no|nummer|number|#|n°)?[\s.:#]*$")),
     (0.2, re.compile(r"(?<![a-z])(auftrags?|order|bestell|booking|buchungs|reservierungs|confirmation|vorgangs)[\s.\-]*"
                      r"(nr|no|nummer|number|#|ref|reference|code)?[\s.:#]*$")),
