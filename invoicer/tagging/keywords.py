@@ -64,7 +64,8 @@ _NOT_INVOICE_DATE = re.compile(
 _NUMBER_KEYWORDS: tuple[tuple[float, re.Pattern[str]], ...] = (
     (0.3, re.compile(r"(?<![a-z])(rechnungs?|invoice|inv|facture|factura|fattura|factuur|faktura|re|rg)[\s.\-]*"
                      r"(nr|no|nummer|number|num|n°|n|#|numero|nº)?[\s.:#]*$")),
-    (0.25, re.compile(r"(?<![a-z])(beleg|bon|receipt|quittung|kassenbon|ticket|folio|bill|rechn|kvitto|kvittering|paragon|ricevuta|scontrino|recibo|kvitas)[\s.\-]*"
+    (0.25, re.compile(r"(?<![a-z])(beleg|bon|receipt|quittung|kassenbon|ticket|folio|bill|rechn|kvitto|kvittering|"
+                      r"paragon|ricevuta|scontrino|recibo|kvitas)[\s.\-]*"
                       r"(nr|no|nummer|number|#|n°)?[\s.:#]*$")),
     (0.2, re.compile(r"(?<![a-z])(auftrags?|order|bestell|booking|buchungs|reservierungs|confirmation|vorgangs)[\s.\-]*"
                      r"(nr|no|nummer|number|#|ref|reference|code)?[\s.:#]*$")),
