@@ -189,3 +189,10 @@ def test_a_dollar_sign_with_only_page_hints_of_one_country_is_decided_for_review
     # hints of two countries on the page decide nothing
     mixed = extraction(["1333 Broadway, New York, NY 10018", "Tel +61 2 9999 0000", "Total $22.86"], total="$22.86")
     assert normalize_extraction(mixed).value("currency") is None
+
+
+def test_a_euro_document_reads_an_ambiguous_numeric_date_day_first() -> None:
+    # regression: a Dutch train ticket "08-10-2019" with € prices stayed unread (8 Oct vs 10 Aug)
+    out = normalize_extraction(extraction([], invoice_date="08-10-2019", total="3,80 €", currency="€"))
+    assert out.value("currency") == "EUR" and out.value("invoice_date") == "2019-10-08"
+    assert "the currency is EUR" in results(out, RuleOutcome.PASS)["normalize_invoice_date"]

@@ -188,6 +188,11 @@ class _Normalizer:
         return decision, known
 
 
+#: Currencies whose every user writes numeric dates one way (the euro area and the UK day-first, the US
+#: dollar month-first); weaker than any other evidence.
+CURRENCY_DATE_ORDER = {"USD": DateOrder.MDY, "EUR": DateOrder.DMY, "GBP": DateOrder.DMY}
+
+
 def normalize_with_evidence(
     extraction: Extraction,
     context: NormalizationContext | None = None,
@@ -229,8 +234,9 @@ def normalize_with_evidence(
         norm.results.append(_result("currency", RuleOutcome.FAIL, f"currency unknown: {decision.reason}"))
 
     order = evidence.date_order
-    if decision.code == "USD":
-        order = (*order, OrderEvidence(DateOrder.MDY, "the currency is USD", 1))
+    if decision.code in CURRENCY_DATE_ORDER:  # the weakest evidence: where that currency is used, dates read so
+        currency_order = CURRENCY_DATE_ORDER[decision.code]
+        order = (*order, OrderEvidence(currency_order, f"the currency is {decision.code}", 1))
 
     for f in extraction.fields:
         if f.name == "currency":
