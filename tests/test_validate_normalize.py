@@ -181,7 +181,7 @@ def test_new_mexico_is_a_us_state_not_mexico() -> None:
 
 def test_a_dollar_sign_with_only_page_hints_of_one_country_is_decided_for_review() -> None:
     # a US receipt: no vendor address was extracted, but the page prints a state and ZIP
-    ex = extraction(["SHAKE SHACK", "1333 Broadway, New York, NY 10018", "Total $22.86"], total="$22.86")
+    ex = extraction(["SHAKE SHACK", "1333 Broadway, New York, NY 10018, USA", "Total $22.86"], total="$22.86")
     out = normalize_extraction(ex)
     currency = out.field("currency")
     assert currency is not None and currency.value == "USD" and currency.confidence <= 0.5
@@ -196,3 +196,9 @@ def test_a_euro_document_reads_an_ambiguous_numeric_date_day_first() -> None:
     out = normalize_extraction(extraction([], invoice_date="08-10-2019", total="3,80 €", currency="€"))
     assert out.value("currency") == "EUR" and out.value("invoice_date") == "2019-10-08"
     assert "the currency is EUR" in results(out, RuleOutcome.PASS)["normalize_invoice_date"]
+
+
+def test_one_page_hint_alone_does_not_decide_a_dollar_sign() -> None:
+    # regression: "USA" printed on a Canadian grocery receipt made its '$' US dollars
+    ex = extraction(["METRO", "Product of USA", "Total $21.24"], total="$21.24")
+    assert normalize_extraction(ex).value("currency") is None

@@ -198,11 +198,13 @@ PAGE_HINT_CONFIDENCE = 0.5
 
 def decide_by_page_hints(decision: CurrencyDecision, hinted_countries: Sequence[tuple[str, str]]) -> CurrencyDecision:
     """An ambiguous mark ("$", "kr") that the vendor's country could not decide, decided by the page's weaker
-    country hints ((country, what showed it): a US state and ZIP, a phone prefix) when they all point to one
-    country that uses one of the mark's currencies. Anything else leaves ``decision`` as it is."""
+    country hints ((country, what showed it): a US state and ZIP, a country name, a phone prefix) when at
+    least two different hints all point to one country that uses one of the mark's currencies. Anything
+    else leaves ``decision`` as it is."""
     countries = {cc for cc, _ in hinted_countries}
-    if decision.code is not None or len(decision.candidates) < 2 or len(countries) != 1:
-        return decision
+    sources = {what for _, what in hinted_countries}
+    if decision.code is not None or len(decision.candidates) < 2 or len(countries) != 1 or len(sources) < 2:
+        return decision  # one hint alone ("Made in USA" on a Canadian receipt) decides nothing
     (country,) = countries
     local = DOLLAR_SIGN_CURRENCY.get(country) if "$" in decision.marks else None
     local = local if local in decision.candidates else CURRENCY_BY_COUNTRY.get(country)
