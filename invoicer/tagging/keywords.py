@@ -29,7 +29,7 @@ from datetime import date
 from decimal import Decimal
 
 from invoicer.tagging.decoding import (
-    _TAX_WORDS,
+    _NOT_TOTAL_WORDS,
     Span,
     TaggedWord,
     _amount,
@@ -48,9 +48,9 @@ _STRONG_TOTAL = re.compile(
     r"a betale|\bi alt\b|importo|celkem|yhteensa|kokku|\bviso\b|\bbedrag\b"
 )
 _WEAK_TOTAL = re.compile(r"\bbetrag\b|\bbar\b|balance|\bdue\b|amount|\bsum\b|\beur\b|\bkarte\b|\bec\b|visa|mastercard")
+# decoding's subtotal / tax / change words, and what else sits on a row with a keyword but is no total
 _NOT_TOTAL = re.compile(
-    r"\bsub|zwischen|netto|\bnet\b|\bnett\b|mwst|\bust\b|steuer|\btax|\bvat\b|\btva\b|\bbtw\b|\biva\b|\bht\b|change|"
-    r"ruckgeld|wechselgeld|gegeben|tender|discount|rabatt|saving|excl|trinkgeld|\btip\b|pfand|bonus|punkte|points"
+    _NOT_TOTAL_WORDS.pattern + r"|\btax|\bgst\b|\bsst\b|trinkgeld|\btip\b|pfand|bonus|punkte|points"
 )
 _DATE_KEYWORDS = re.compile(
     r"date|datum|fecha|tarikh|\bdatu|\bdata\b|\bdato\b|kuupaev|paivamaara|\ble\b|issued|ausgestellt|"
@@ -116,7 +116,7 @@ def _total(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Sequence[str
                 if amount is None or amount <= 0:
                     continue
                 left = _fold(" ".join(w.word.text for w in row[:i]))
-                if not left or _ID_LABEL.search(left) or _NOT_TOTAL.search(left) or _TAX_WORDS.search(left.split()[-1]):
+                if not left or _ID_LABEL.search(left) or _NOT_TOTAL.search(left):
                     continue
                 strength = 0.3 if _STRONG_TOTAL.search(left) else 0.15 if _WEAK_TOTAL.search(left) else 0.0
                 if strength:
@@ -154,7 +154,7 @@ def _parse_date(text: str) -> date | None:
     from invoicer.errors import AmbiguousValueError, InvoicerError
     from invoicer.validate.normalize import parse_date
 
-    if not _YEAR.search(text) or not plausible("invoice_date", text):
+    if not _YEAR.search(text):
         return None
     try:
         return parse_date(text).value

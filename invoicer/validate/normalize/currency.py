@@ -196,6 +196,14 @@ class CurrencyDecision:
 PAGE_HINT_CONFIDENCE = 0.5
 
 
+def _local_currency(marks: Sequence[str], options: frozenset[str], country: str | None) -> str | None:
+    """Of the currencies ``options`` the ``marks`` can mean, the one used in ``country`` (for "$" its own
+    dollar, else its currency); None when it uses none of them."""
+    local = DOLLAR_SIGN_CURRENCY.get(country or "") if "$" in marks else None
+    local = local if local in options else CURRENCY_BY_COUNTRY.get(country or "")
+    return local if local in options else None
+
+
 def decide_by_page_hints(decision: CurrencyDecision, hinted_countries: Sequence[tuple[str, str]]) -> CurrencyDecision:
     """An ambiguous mark ("$", "kr") that the vendor's country could not decide, decided by the page's weaker
     country hints ((country, what showed it): a US state and ZIP, a country name, a phone prefix) when at
@@ -206,9 +214,8 @@ def decide_by_page_hints(decision: CurrencyDecision, hinted_countries: Sequence[
     if decision.code is not None or len(decision.candidates) < 2 or len(countries) != 1 or len(sources) < 2:
         return decision  # one hint alone ("Made in USA" on a Canadian receipt) decides nothing
     (country,) = countries
-    local = DOLLAR_SIGN_CURRENCY.get(country) if "$" in decision.marks else None
-    local = local if local in decision.candidates else CURRENCY_BY_COUNTRY.get(country)
-    if local not in decision.candidates or local is None:
+    local = _local_currency(decision.marks, frozenset(decision.candidates), country)
+    if local is None:
         return decision
     shown = ", ".join(dict.fromkeys(what for _, what in hinted_countries))
     return CurrencyDecision(
@@ -316,9 +323,8 @@ def resolve_currency(
         source = "printed" if printed else "found on the document"
         return CurrencyDecision(code, f"{code} from {_describe(marks)} ({source})", marks)
     options = tuple(sorted(narrowed))
-    local = DOLLAR_SIGN_CURRENCY.get(country or "") if "$" in marks else None
-    local = local if local in narrowed else CURRENCY_BY_COUNTRY.get(country or "")
-    if local in narrowed and local is not None:
+    local = _local_currency(marks, narrowed, country)
+    if local is not None:
         return CurrencyDecision(
             local,
             f"{local}: {_describe(marks)} can mean {', '.join(options)}; the vendor is in {country} ({country_source})",
