@@ -285,3 +285,57 @@ def test_time_schedule_warms_up_by_steps_then_decays_by_minutes() -> None:
     assert _lr_factor_by_time(20, 10, 0.0, 60.0) == pytest.approx(1.0)
     assert _lr_factor_by_time(20, 10, 30.0, 60.0) == pytest.approx(0.55)
     assert _lr_factor_by_time(20, 10, 120.0, 60.0) == pytest.approx(0.1)
+
+
+def test_synthetic_document_texts_round_trip_and_feed_the_font_lines(tmp_path: Path) -> None:
+    """Multi-locale document lines (--texts): the font source draws them, and their words join its vocabulary."""
+    import random
+
+    from invoicer.training.ocr_data import SyntheticLineSource, load_texts, save_texts, synth_line_texts
+
+    texts = synth_line_texts(seed=5, docs=3)
+    assert len(texts) > 20 and all(0 < len(t) <= 120 and "\n" not in t for t in texts)
+    save_texts(texts, tmp_path / "texts.txt.xz")
+    assert load_texts(tmp_path / "texts.txt.xz") == texts
+    source = SyntheticLineSource(["TOTAL RM 5.00"], fonts=["unused.ttf"], doc_texts=["Summe 86,75 €", "Rückgeld"])
+    assert {"Summe", "Rückgeld"} <= set(source.words)
+    rng = random.Random(3)
+    drawn = [source.text(rng) for _ in range(400)]
+    share = sum(t.upper() in ("SUMME 86,75 €", "RÜCKGELD") for t in drawn) / len(drawn)
+    assert 0.2 < share < 0.4  # about 30 % of the font lines are document lines
+    with pytest.raises(DatasetError, match="texts file"):
+        load_texts(tmp_path / "missing.txt")
+
+
+def test_engine_lines_made_ahead_travel_in_a_crop_pack(tmp_path: Path) -> None:
+    """--engine-crops: engine lines rendered where the renderer is, trained on where it is not."""
+    from invoicer.training.ocr_data import engine_line_crops, load_crops_pack, save_crops_pack
+
+    made = engine_line_crops(seed=5, docs=2, per_doc=4)
+    assert 4 <= len(made) <= 8 and all(text for _, text in made)
+    save_crops_pack({"train": (made, 16)}, tmp_path / "engine.xz")
+    assert [t for _, t in load_crops_pack(tmp_path / "engine.xz", split="train")] == [t for _, t in made]
+    assert load_crops_pack(tmp_path / "engine.xz", split="validation") == []
+    save_crops_pack({"train": (CROPS, 16), "validation": (CROPS[:2], 256)}, tmp_path / "crops.xz")
+    config = TrainConfig(out=tmp_path / "run", steps=2, batch_size=4, spec=TINY, eval_lines=2, threads=1,
+                         device="cpu", crops=tmp_path / "crops.xz", engine_crops=tmp_path / "engine.xz",
+                         synthetic_source="engine", synthetic_weight=0.5, warmup_steps=1)  # fmt: skip
+    summary = train_ocr(config, echo=lambda _: None)
+    assert set(summary["lines_drawn"]) == {"sroie-train", "synth-engine-pack"}
+    with pytest.raises(ConfigError, match="crop pack"):
+        TrainConfig(out=tmp_path / "x", engine_crops=tmp_path / "missing.xz")
+
+
+def test_fonts_without_latin_glyphs_are_not_used_for_synthetic_lines() -> None:
+    """Regression: Noto faces of other scripts drew boxes for Latin text, labelled with the text they hid."""
+    import glob
+
+    from invoicer.training.ocr_data import covers_latin, find_fonts
+
+    latin = glob.glob("/usr/share/fonts/**/DejaVuSans.ttf", recursive=True)
+    other = glob.glob("/usr/share/fonts/**/NotoSansRunic-Regular.ttf", recursive=True)
+    if not latin or not other:
+        pytest.skip("needs fonts-dejavu and fonts-noto")
+    assert covers_latin(latin[0]) and not covers_latin(other[0])
+    assert latin[0] in find_fonts() and other[0] not in find_fonts()
+    assert not covers_latin("/nonexistent.ttf")

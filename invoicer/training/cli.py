@@ -59,6 +59,14 @@ def train_ocr_command(
     ] = None,
     fonts: Annotated[Path | None, typer.Option("--fonts", help="Font folder for synthetic lines.")] = None,
     workers: Annotated[int, typer.Option("--workers", help="Processes making training lines (0: none).")] = 0,
+    engine_crops: Annotated[
+        Path | None,
+        typer.Option("--engine-crops", help="Engine lines made ahead (ocr_pack --engine-out) for --synthetic-source."),
+    ] = None,
+    texts: Annotated[
+        Path | None,
+        typer.Option("--texts", help="Document line texts for the font lines (python -m invoicer.training.ocr_pack)."),
+    ] = None,
 ) -> None:
     """Train the line recognizer on SROIE train crops plus synthetic lines; export the best to <out>/best."""
     from invoicer.training.ocr import ModelSpec, TrainConfig, default_run_dir, train_ocr
@@ -87,6 +95,8 @@ def train_ocr_command(
             bf16_autocast=bf16,
             crops=crops,
             fonts=fonts,
+            texts=texts,
+            engine_crops=engine_crops,
             workers=workers,
             spec=ModelSpec(encoder=encoder),
         )

@@ -96,6 +96,8 @@ class TrainConfig:
     bf16_autocast: bool = False  # bf16 autocast: fast where the CPU has AMX / AVX-512 bf16, slow elsewhere
     crops: Path | None = None  # a crop pack (python -m invoicer.training.ocr_pack) instead of ../shared/data
     fonts: Path | None = None  # folder of fonts for synthetic lines (default: the machine's /usr/share/fonts)
+    texts: Path | None = None  # document line texts for synthetic lines (python -m invoicer.training.ocr_pack)
+    engine_crops: Path | None = None  # engine lines made ahead (ocr_pack --engine-docs) instead of rendered here
     workers: int = 0  # processes making training lines (0: in the training process; resumes reseed them)
     spec: ModelSpec = field(default_factory=ModelSpec)
 
@@ -118,6 +120,10 @@ class TrainConfig:
             raise ConfigError(f"no crop pack at {self.crops}", hint="python -m invoicer.training.ocr_pack FILE")
         if self.fonts is not None and not self.fonts.is_dir():
             raise ConfigError(f"no font folder at {self.fonts}")
+        if self.engine_crops is not None and not self.engine_crops.is_file():
+            raise ConfigError(f"no crop pack at {self.engine_crops}", hint="python -m invoicer.training.ocr_pack")
+        if self.texts is not None and not self.texts.is_file():
+            raise ConfigError(f"no texts file at {self.texts}", hint="python -m invoicer.training.ocr_pack --texts-out")
         if self.spec.encoder not in ENCODERS:
             raise ConfigError(f"unknown OCR encoder {self.spec.encoder!r}; valid: {', '.join(ENCODERS)}")
 
@@ -427,17 +433,22 @@ def default_sources(config: TrainConfig) -> SourcesFactory:
             find_fonts,
             load_crops_pack,
             load_sroie_crops,
+            load_texts,
         )
 
-        train = load_crops_pack(config.crops)["train"] if config.crops else load_sroie_crops("train", cache)
+        train = load_crops_pack(config.crops, split="train") if config.crops else load_sroie_crops("train", cache)
         crops = CropSource(train, "sroie-train")
         sources: list[tuple[LineSource, float]] = [(crops, 1.0 - config.synthetic_weight)]
         if config.synthetic_weight > 0:
             synthetic: list[LineSource] = []
             if config.synthetic_source in ("fonts", "both"):
                 fonts = find_fonts(config.fonts) if config.fonts else None
-                synthetic.append(SyntheticLineSource(crops.texts, fonts=fonts))
-            if config.synthetic_source in ("engine", "both"):
+                doc_texts = load_texts(config.texts) if config.texts else ()
+                synthetic.append(SyntheticLineSource(crops.texts, fonts=fonts, doc_texts=doc_texts))
+            if config.synthetic_source in ("engine", "both") and config.engine_crops is not None:
+                made = load_crops_pack(config.engine_crops, split="train")
+                synthetic.append(CropSource(made, "synth-engine-pack"))
+            elif config.synthetic_source in ("engine", "both"):
                 synthetic.append(SynthEngineLineSource(seed=config.seed))
             sources.extend((s, config.synthetic_weight / len(synthetic)) for s in synthetic)
         return sources
@@ -452,7 +463,7 @@ def default_eval_lines(config: TrainConfig) -> EvalFactory:
         from invoicer.training.ocr_data import load_crops_pack, load_sroie_crops
 
         if config.crops is not None:
-            packed = load_crops_pack(config.crops).get("validation")
+            packed = load_crops_pack(config.crops, split="validation")
             if not packed:
                 raise ConfigError(f"the crop pack {config.crops} holds no validation crops")
             return fixed_subset(packed, config.eval_lines)
