@@ -202,3 +202,17 @@ def test_one_page_hint_alone_does_not_decide_a_dollar_sign() -> None:
     # regression: "USA" printed on a Canadian grocery receipt made its '$' US dollars
     ex = extraction(["METRO", "Product of USA", "Total $21.24"], total="$21.24")
     assert normalize_extraction(ex).value("currency") is None
+
+
+def test_a_two_digit_year_date_printed_in_full_elsewhere_takes_that_reading() -> None:
+    """Regression (yardstick, a Canadian card slip): '18/09/28' beside '28/09/2018' became 2028-09-18."""
+    out = normalize_extraction(extraction(["28/09/2018 18:06"], invoice_date="18/09/28 20:50:56"))
+    assert out.value("invoice_date") == "2018-09-28"
+    passed = results(out, RuleOutcome.PASS)["normalize_invoice_date"]
+    assert "year-first" in passed and "printed in full" in passed
+    # and it decides day- vs month-first where nothing else does
+    both = normalize_extraction(extraction(["Paid 2018-06-05"], invoice_date="05/06/18"))
+    assert both.value("invoice_date") == "2018-06-05"
+    # a full date that matches no reading changes nothing: still ambiguous, left for review
+    other = normalize_extraction(extraction(["Delivered 2018-01-01"], invoice_date="05/06/18"))
+    assert other.value("invoice_date") is None

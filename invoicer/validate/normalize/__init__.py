@@ -137,18 +137,24 @@ class _Normalizer:
     def date_field(self, f: Field, text: str, order: tuple[OrderEvidence, ...]) -> Field:
         languages = (self.evidence.language,) if self.evidence.language else ()
         pivot = self.policy.two_digit_year_pivot
+        full = self.evidence.full_dates
         try:
-            parsed = parse_date(text, order, languages=languages, pivot=pivot)
+            parsed = parse_date(text, order, languages=languages, pivot=pivot, full_dates=full)
         except NormalizationError as exc:
             self.results.append(_failure(f.name, exc))
             return replace(f, value=None)
         value = parsed.value.isoformat()
         if self.disagrees(
-            f, text, value, lambda v: parse_date(v, order, languages=languages, pivot=pivot).value.isoformat()
+            f,
+            text,
+            value,
+            lambda v: parse_date(v, order, languages=languages, pivot=pivot, full_dates=full).value.isoformat(),
         ):
             return replace(f, value=None)
         if parsed.from_evidence:
-            kind = "day-first" if parsed.order is DateOrder.DMY else "month-first"
+            kind = {DateOrder.DMY: "day-first", DateOrder.MDY: "month-first", DateOrder.YMD: "year-first"}[
+                parsed.order or DateOrder.YMD
+            ]
             self.results.append(
                 _result(f.name, RuleOutcome.PASS, f"{f.name} {value} from '{text}': {kind} because {parsed.decided_by}")
             )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -136,6 +136,27 @@ def _compact_readings(digits: str) -> dict[DateOrder, date]:
     return readings
 
 
+def _printed_in_full(
+    span: str, readings: dict[DateOrder, date], full_dates: Collection[date], pivot: int
+) -> tuple[DateOrder, date, str] | None:
+    """The reading of a two-digit-year ``span`` that is printed in full elsewhere, when exactly one is
+    and the span alone does not already read that way."""
+    parts = re.findall(r"\d+", span)
+    if len(parts) != 3 or len(parts[0]) != 2 or len(parts[2]) != 2:
+        return None
+    if len(set(readings.values())) == 1 and set(readings.values()) <= set(full_dates):
+        return None  # reads one way, and that day is printed in full too: nothing to decide
+    options = dict(readings)
+    year_first = _make(_year(parts[0], pivot), int(parts[1]), int(parts[2]))
+    if year_first is not None and year_first not in options.values():
+        options[DateOrder.YMD] = year_first
+    matching = {o: d for o, d in options.items() if d in full_dates}
+    if len(set(matching.values())) != 1 or set(options.values()) == set(matching.values()):
+        return None  # none or several match, or the span reads only that way anyway
+    order, value = next(iter(matching.items()))
+    return order, value, f"the same day is printed in full on the document ({value.isoformat()})"
+
+
 def find_numeric_dates(text: str, pivot: int = 70) -> list[tuple[str, dict[DateOrder, date]]]:
     """Numeric dates in ``text`` with their valid readings (``[("25/12/2018", {DMY: 2018-12-25})]``)."""
     text = _clean(text)
@@ -204,11 +225,14 @@ def parse_date(
     *,
     languages: Sequence[str] = (),
     pivot: int = 70,
+    full_dates: Collection[date] = (),
 ) -> ParsedDate:
     """Read the one date in ``text`` (a time, weekday or label around it is ignored).
 
     ``evidence`` decides ``01/02/2024``-style dates; ``languages`` (dateparser codes) are tried first for
-    spelled-out months; two-digit years below ``pivot`` are 20xx, others 19xx.
+    spelled-out months; two-digit years below ``pivot`` are 20xx, others 19xx. ``full_dates`` are dates
+    printed elsewhere on the document with a four-digit year that read only one way: a two-digit-year date
+    that is one of them in exactly one reading (year-first ``18/09/28`` included) takes that reading.
     Raises :class:`NormalizationError` (no date, several different dates, an impossible date) or
     :class:`AmbiguousValueError` (two readings and nothing decides).
     """
@@ -235,6 +259,9 @@ def parse_date(
         listed = ", ".join(dict.fromkeys(span for span, _ in candidates))
         raise NormalizationError(f"'{raw}' holds several dates ({listed}); which one is meant is unclear", raw=raw)
     span, readings = candidates[0]
+    if full_dates and (same := _printed_in_full(span, readings, full_dates, pivot)) is not None:
+        order, value, why = same
+        return ParsedDate(value, raw, order, why, from_evidence=True)
     values = set(readings.values())
     if len(values) == 1:
         order = next(iter(readings)) if len(readings) == 1 else None

@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from stdnum import iban as stdnum_iban
 from stdnum.eu import vat as eu_vat
@@ -110,6 +111,7 @@ class DocumentEvidence:
     decimal: tuple[DecimalEvidence, ...] = ()
     currency_marks: tuple[str, ...] = ()
     currency_mark_confidence: float = 0.0  # lowest confidence of the lines that carry the marks
+    full_dates: tuple[date, ...] = ()  # dates printed with a four-digit year that read only one way
 
     def decimal_separator(self) -> tuple[str | None, str]:
         """The decided decimal separator and why (None and why not when undecided)."""
@@ -285,8 +287,11 @@ def collect_evidence(extraction: Extraction, context: NormalizationContext | Non
 
     order: list[OrderEvidence] = []
     seen: set[str] = set()
+    full_dates: dict[date, None] = {}
     for line in lines:
         for span, readings in find_numeric_dates(line):
+            if len(set(readings.values())) == 1 and re.search(r"\d{4}", span):
+                full_dates[next(iter(readings.values()))] = None
             two_way = {o: d for o, d in readings.items() if o is not DateOrder.YMD}
             if len(two_way) == 1 and span not in seen:
                 seen.add(span)
@@ -341,4 +346,5 @@ def collect_evidence(extraction: Extraction, context: NormalizationContext | Non
         decimal=tuple(decimal),
         currency_marks=tuple(marks),
         currency_mark_confidence=mark_conf if marks else 0.0,
+        full_dates=tuple(full_dates),
     )
