@@ -175,3 +175,29 @@ def test_document_number_keywords_of_several_languages(row: list[str], value: st
     words = [(w, 50 + 70 * k, None) for k, w in enumerate(row)]
     doc, probs = make_document([(100, words)])
     assert fields_of(doc, probs)["invoice_number"][0] == value
+
+
+def test_a_number_printed_after_a_tax_id_or_phone_label_is_not_the_document_number() -> None:
+    """Regression (yardstick, German restaurants): the model tagged the "St.-Nr." 205/5734/154 as the
+    invoice number; without it, the number after "Beleg-Nr." is found by its keyword."""
+    doc, probs = make_document(
+        [
+            (100, [("St.-Nr.:", 50, None), ("205/5734/154", 110, "B-invoice_number")]),
+            (120, [("Tel.", 50, None), ("030-1234567", 90, "B-invoice_number")]),
+            (140, [("Beleg-Nr.", 50, None), ("51219", 110, None)]),
+        ]
+    )
+    assert fields_of(doc, probs)["invoice_number"][0] == "51219"
+
+
+@pytest.mark.parametrize("text", ["E6.00", "12,50", "03.12.18", "2019-03-21"])
+def test_a_price_or_a_date_is_no_document_number(text: str) -> None:
+    doc, probs = make_document([(100, [("Hotel", 50, None), (text, 110, "B-invoice_number")])])
+    assert "invoice_number" not in fields_of(doc, probs)
+
+
+@pytest.mark.parametrize(("raw", "value"), [("NR.65", "65"), ("NR.:1898", "1898"), ("No. 4711", "4711"),
+                                            ("#0041", "0041"), ("NORD-7", "NORD-7"), ("RE-2024-17", "RE-2024-17")])  # fmt: skip
+def test_a_label_glued_to_a_document_number_is_dropped(raw: str, value: str) -> None:
+    doc, probs = make_document([(100, [(raw, 110, "B-invoice_number")])])
+    assert fields_of(doc, probs)["invoice_number"] == (value, raw)

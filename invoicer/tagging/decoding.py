@@ -257,6 +257,21 @@ def _is_date(text: str) -> bool:
 
 
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$")
+_MONEY_ONLY = re.compile(r"[^\d\s]{0,3}\s?\d{1,3}([.,']\d{3})*[.,]\d{2}-?")
+_DATE_ONLY = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}$")
+#: Labels of other numbers on a page (tax and company ids, phones): a number printed right after one of them
+#: is not the document's number, whatever the model tagged.
+_OTHER_NUMBER_LABEL = re.compile(
+    r"(?<![a-z])(st|steuer|ust|mwst|vat|tax|gst|sst|uid|btw|moms|org|hrb?|handelsreg\w*|siret|siren|nif|cif|abn|"
+    r"kvk|tel|telefon|phone|fax|mobil|fon|iban|bic|blz|konto|account|kd|kunden)[\s.\-]*"
+    r"((id|nr|no|nummer|number|n°|reg|ident|idnr)[\s.:#\-]*){0,2}$"
+)
+
+
+def labelled_as_another_number(span: Span, tagged_by_page: dict[int, list[TaggedWord]]) -> bool:
+    """Whether the words right before ``span`` on its row label another kind of number ("St.-Nr.", "Tel.")."""
+    left, _ = _row_context(span, tagged_by_page)
+    return bool(_OTHER_NUMBER_LABEL.search(" ".join(left.split()[-3:])))
 
 
 def plausible(name: str, text: str) -> bool:
@@ -273,6 +288,10 @@ def plausible(name: str, text: str) -> bool:
         return bool(currency_candidates(text) or find_currency_marks(text))
     if name == "iban":
         return bool(_IBAN_SHAPE.match(re.sub(r"[\s.\-]", "", text).upper()))
+    if name == "invoice_number" and (
+        _MONEY_ONLY.fullmatch(text.strip()) or (_DATE_ONLY.search(text) and _is_date(text))
+    ):
+        return False  # "E6.00" (a price), "03.12.18" (a date) are no document numbers
     if name in ("vendor_tax_id", "invoice_number", "po_number"):
         return any(c.isdigit() for c in text)
     return any(c.isalpha() for c in text)
@@ -568,6 +587,10 @@ def decode(
     tagged = tag_words(document, page_probs, labels)
     spans = find_spans(tagged)
     candidates = [*spans, *fallback_spans(tagged, spans, labels)]
+    by_page: dict[int, list[TaggedWord]] = {}
+    for tw in tagged:
+        by_page.setdefault(tw.page, []).append(tw)
+    candidates = [s for s in candidates if s.entity != "invoice_number" or not labelled_as_another_number(s, by_page)]
     from invoicer.tagging.keywords import complete_company_name, keyword_spans
 
     if keyword_candidates:

@@ -78,6 +78,11 @@ def _failure(name: str, exc: NormalizationError) -> ValidationResult:
     return _result(name, RuleOutcome.FAIL, f"{name} {how}: {exc.message}")
 
 
+#: Document-number fields whose printed label may be glued to the value.
+NUMBER_FIELDS = ("invoice_number", "po_number")
+_NUMBER_LABEL = re.compile(r"^(?:nr|no|n°|nº|num|#)\s*[.:#]*\s*(?=[0-9])", re.IGNORECASE)
+
+
 def _compact_id(text: str) -> str:
     return re.sub(r"[\s.\-]", "", unicodedata.normalize("NFKC", text)).upper()
 
@@ -259,7 +264,10 @@ def normalize_with_evidence(
         else:
             value = f.value if f.value is not None else text
             # names and numbers end where the printed field does: a comma or colon after them is punctuation
-            out[f.name] = replace(f, value=re.sub(r"\s+", " ", value).strip().rstrip(",;:").rstrip())
+            value = re.sub(r"\s+", " ", value).strip().rstrip(",;:").rstrip()
+            if f.name in NUMBER_FIELDS:
+                value = _NUMBER_LABEL.sub("", value)  # "NR.:1898" -> "1898": the label glued to the number
+            out[f.name] = replace(f, value=value)
 
     items, item_problems = _normalize_items(extraction.line_items, norm)
     if item_problems:
