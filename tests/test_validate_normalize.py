@@ -216,3 +216,27 @@ def test_a_two_digit_year_date_printed_in_full_elsewhere_takes_that_reading() ->
     # a full date that matches no reading changes nothing: still ambiguous, left for review
     other = normalize_extraction(extraction(["Delivered 2018-01-01"], invoice_date="05/06/18"))
     assert other.value("invoice_date") is None
+
+
+def test_a_country_in_a_shop_name_does_not_decide_its_currency() -> None:
+    """Regression (yardstick): "China White", a restaurant in Leipzig, was billed in CNY."""
+    out = normalize_extraction(extraction([], vendor_name="CHINA WHITE", total="99,20"))
+    assert out.value("currency") is None
+    assert "not assuming" in results(out, RuleOutcome.FAIL)["normalize_currency"]
+    legal = normalize_extraction(extraction([], vendor_name="KEDAI MAKAN SDN BHD", total="9.00"))
+    assert legal.value("currency") == "MYR"  # a single-country legal form still shows the country
+    company = normalize_extraction(extraction([], vendor_name="MCDONALD'S DEUTSCHLAND LLC", total="7,99"))
+    assert company.value("currency") == "EUR"  # a country in a company's name is the company's country
+
+
+def test_a_us_state_with_a_dot_before_its_zip_shows_the_vendors_country() -> None:
+    """Regression (yardstick, Old Navy): "SAN FRANCISCO CA. 94103" was not read as a US address."""
+    out = normalize_extraction(extraction([], vendor_address="801 MARKET STREET SAN FRANCISCO CA. 94103", total="1.00"))
+    assert out.value("currency") == "USD"
+
+
+def test_a_cut_off_word_is_no_currency_code() -> None:
+    """Regression (yardstick, a US diner): "CUSTOMER COPY" read as "GSTAMER COP" made the bill COP."""
+    out = normalize_extraction(extraction(["GSTAMER COP", "TOTAL $56.16"], total="56.16"))
+    assert out.value("currency") != "COP"
+    assert normalize_extraction(extraction(["TOTAL 56.000 COP"], total="56.000")).value("currency") == "COP"

@@ -49,6 +49,10 @@ _PAGE_CODES = _words(
     "MXN BRL ARS CLP COP ZAR ILS AED RUB UAH"
 )
 
+#: Codes that are also words or read from cut-off words ("CUSTOMER COPY" -> "COP", "PHP" of a web shop):
+#: they count next to a number only.
+_WORDLIKE_CODES = frozenset({"COP", "PHP", "ARS", "RUB"})
+
 _DOLLARS = frozenset(set(DOLLAR_SIGN_CURRENCY.values()))
 
 #: Symbols and local abbreviations (casefolded) → the currencies they can mean.
@@ -172,7 +176,7 @@ def find_currency_marks(text: str) -> list[str]:
             found.append(m.group(1))
             taken.add(m.start(1))
     for m in _STANDALONE_CODE.finditer(text):
-        if m.group(1) in _PAGE_CODES and m.start(1) not in taken:
+        if m.group(1) in _PAGE_CODES and m.group(1) not in _WORDLIKE_CODES and m.start(1) not in taken:
             found.append(m.group(1))
     for symbol in _SYMBOL_MARKS:
         if symbol in text and symbol not in found and not any(symbol in f for f in found):

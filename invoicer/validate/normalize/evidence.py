@@ -153,7 +153,12 @@ def country_of_iban(text: str) -> str | None:
     return number[:2].upper()
 
 
-_US_ADDRESS = re.compile(r"\b([A-Z]{2})\s+\d{5}(?:-\d{4})?\b")
+_US_ADDRESS = re.compile(r"\b([A-Z]{2})[.,]?\s+\d{5}(?:-\d{4})?\b")  # "CA 94103", "CA. 94103"
+#: Legal-form words of companies ("GmbH", "LLC", "Ltd.", "S.A.", "Sp. z o.o." ...), upper case.
+_LEGAL_FORM = re.compile(
+    r"(?<![A-Z])(GMBH|AG|KG|OHG|SE|LLC|LTD|LIMITED|INC|CORP|PLC|SARL|SAS|S\.?A\.?|B\.?V\.?|N\.?V\.?|S\.?R\.?L\.?|"
+    r"S\.?P\.?A\.?|AB|A/S|OY|SP\.|S\.?L\.?U?\.?)(?![A-Z])"
+)
 _PHONE = re.compile(r"(?:\+|\b00)\s?(\d{2,3})[\s()/.-]")
 _VAT_LIKE = re.compile(r"\b([A-Z]{2}) ?(\d[\d ]{7,13}\d|[A-Z0-9]{8,12})\b")
 
@@ -263,7 +268,11 @@ def collect_evidence(extraction: Extraction, context: NormalizationContext | Non
         clues.append(CountryClue(cc, f"IBAN {iban_text[:4]}…", 3, field_confidence("iban")))
     for name in ("vendor_address", "vendor_name"):
         for cc, what in countries_in_address(field_text(name)):
-            clues.append(CountryClue(cc, f"{what} in the {name.replace('_', ' ')}", 3, field_confidence(name)))
+            # a country named in a shop's name ("China White" in Leipzig) says little; in a company's name
+            # ("McDonald's Deutschland LLC") it names the company's country, as a country's legal form does
+            company = what.strip("'").upper() in LEGAL_FORM_COUNTRY or _LEGAL_FORM.search(field_text(name).upper())
+            strength = 3 if name == "vendor_address" or company else 1
+            clues.append(CountryClue(cc, f"{what} in the {name.replace('_', ' ')}", strength, field_confidence(name)))
     if context.locale_region:
         clues.append(CountryClue(context.locale_region, f"the document's locale {context.locale}", 2))
     page_text = "\n".join(lines)
