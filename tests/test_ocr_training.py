@@ -339,3 +339,30 @@ def test_fonts_without_latin_glyphs_are_not_used_for_synthetic_lines() -> None:
     assert covers_latin(latin[0]) and not covers_latin(other[0])
     assert latin[0] in find_fonts() and other[0] not in find_fonts()
     assert not covers_latin("/nonexistent.ttf")
+
+
+def test_receipt_header_lines_are_heavy_and_often_double_width() -> None:
+    """--header-share: the OCR misread wide bold shop names ("STARBUCWS", "OUTHACK"); such lines are drawn."""
+    import random
+
+    from invoicer.training.ocr_data import SyntheticLineSource, find_fonts, render_header, render_line
+
+    fonts = find_fonts()
+    if not fonts:
+        pytest.skip("no fonts on this machine")
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(fonts[0], 28)
+    widths = []
+    for seed in range(20):
+        plain = render_line("STARBUCKS", font, random.Random(seed))
+        wide = render_header("STARBUCKS", font, random.Random(seed))
+        assert plain is not None and wide is not None and wide.height == plain.height
+        widths.append(wide.width / plain.width)
+    assert max(widths) > 1.8 and sum(w > 1.25 for w in widths) >= 10  # most are stretched, up to 2.4x
+    source = SyntheticLineSource(["TOTAL 5.00"], fonts=fonts[:1], doc_texts=["Café Feiste"], header_share=1.0)
+    rng = random.Random(1)
+    texts = [source.sample(rng)[1] for _ in range(20)]
+    assert all(1 <= len(t.split()) <= 3 for t in texts)
+    with pytest.raises(ConfigError, match="header-share"):
+        TrainConfig(out=Path("/tmp/x"), header_share=1.5)

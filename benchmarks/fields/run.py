@@ -48,13 +48,14 @@ SROIE_FIELDS = ("vendor_name", "vendor_address", "invoice_date", "total")
 THREADS: int | None = None
 COMPUTE_DTYPE = "float32"
 KEYWORD_CANDIDATES = True
+OCR_MODEL: str | None = None  # --ocr-model: another OCR checkpoint than the bundled one
 
 
 def _pipeline(model: str | None, ocr: str, compute_dtype: str | None = None) -> tuple[Pipeline, str]:
     from invoicer.tagging.layoutlm import LayoutLMTagger
 
     settings = Settings()
-    settings = replace(settings, ocr=replace(settings.ocr, engine=ocr))
+    settings = replace(settings, ocr=replace(settings.ocr, engine=ocr, model=OCR_MODEL or settings.ocr.model))
     tagger = LayoutLMTagger(
         model, compute_dtype=compute_dtype or COMPUTE_DTYPE, threads=THREADS, keyword_candidates=KEYWORD_CANDIDATES
     )
@@ -304,9 +305,13 @@ def main() -> None:
         action="store_true",
         help="decode only what the model tagged (tagger.keyword_candidates off), to measure what the look-up adds",
     )
+    parser.add_argument(
+        "--ocr-model", help="OCR checkpoint for scanned pages (default: the bundled invoicer/models/ocr)"
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    global THREADS, CACHE, COMPUTE_DTYPE, KEYWORD_CANDIDATES
+    global THREADS, CACHE, COMPUTE_DTYPE, KEYWORD_CANDIDATES, OCR_MODEL
+    OCR_MODEL = args.ocr_model
     KEYWORD_CANDIDATES = not args.no_keyword_candidates
     THREADS = args.threads
     COMPUTE_DTYPE = args.compute_dtype
@@ -325,6 +330,7 @@ def main() -> None:
         "ocr_cache": str(args.cache) if args.cache else None,
         "compute_dtype": args.compute_dtype,
         "keyword_candidates": KEYWORD_CANDIDATES,
+        "ocr_model": args.ocr_model,
     }
     parts = ("yardstick", "sroie", "synth", "speed") if args.part == "all" else (args.part,)
     for part in parts:

@@ -63,6 +63,10 @@ def train_ocr_command(
         Path | None,
         typer.Option("--engine-crops", help="Engine lines made ahead (ocr_pack --engine-out) for --synthetic-source."),
     ] = None,
+    header_share: Annotated[
+        float,
+        typer.Option("--header-share", help="Share of font lines drawn as receipt headers (heavy, double width)."),
+    ] = 0.0,
     texts: Annotated[
         Path | None,
         typer.Option("--texts", help="Document line texts for the font lines (python -m invoicer.training.ocr_pack)."),
@@ -97,6 +101,7 @@ def train_ocr_command(
             fonts=fonts,
             texts=texts,
             engine_crops=engine_crops,
+            header_share=header_share,
             workers=workers,
             spec=ModelSpec(encoder=encoder),
         )

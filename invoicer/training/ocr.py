@@ -98,6 +98,7 @@ class TrainConfig:
     fonts: Path | None = None  # folder of fonts for synthetic lines (default: the machine's /usr/share/fonts)
     texts: Path | None = None  # document line texts for synthetic lines (python -m invoicer.training.ocr_pack)
     engine_crops: Path | None = None  # engine lines made ahead (ocr_pack --engine-docs) instead of rendered here
+    header_share: float = 0.0  # share of font lines drawn as receipt headers (heavy, double width, dithered)
     workers: int = 0  # processes making training lines (0: in the training process; resumes reseed them)
     spec: ModelSpec = field(default_factory=ModelSpec)
 
@@ -114,6 +115,8 @@ class TrainConfig:
             raise ConfigError(f"--synthetic-source must be fonts, engine or both, got {self.synthetic_source!r}")
         if self.schedule_minutes is not None and self.schedule_minutes <= 0:
             raise ConfigError("--schedule-minutes must be positive")
+        if not 0.0 <= self.header_share <= 1.0:
+            raise ConfigError("--header-share must be in [0, 1]")
         if self.workers < 0:
             raise ConfigError("--workers must be 0 or more")
         if self.crops is not None and not self.crops.is_file():
@@ -444,7 +447,9 @@ def default_sources(config: TrainConfig) -> SourcesFactory:
             if config.synthetic_source in ("fonts", "both"):
                 fonts = find_fonts(config.fonts) if config.fonts else None
                 doc_texts = load_texts(config.texts) if config.texts else ()
-                synthetic.append(SyntheticLineSource(crops.texts, fonts=fonts, doc_texts=doc_texts))
+                synthetic.append(
+                    SyntheticLineSource(crops.texts, fonts=fonts, doc_texts=doc_texts, header_share=config.header_share)
+                )
             if config.synthetic_source in ("engine", "both") and config.engine_crops is not None:
                 made = load_crops_pack(config.engine_crops, split="train")
                 synthetic.append(CropSource(made, "synth-engine-pack"))

@@ -271,12 +271,14 @@ class SyntheticLineSource:
         fonts: Sequence[str] | None = None,
         name: str = "synthetic",
         doc_texts: Sequence[str] = (),
+        header_share: float = 0.0,
     ) -> None:
         self.name = name
         self.texts = [t for t in texts if 0 < len(t) <= MAX_TEXT_CHARS]
         self.doc_texts = [t for t in doc_texts if 0 < len(t) <= MAX_TEXT_CHARS]
         words = {w for t in (*self.texts, *self.doc_texts) for w in t.split() if re.search(r"[A-Za-z]", w)}
         self.words = sorted(words | set(_WORDS_EN_DE))
+        self.header_share = header_share
         self.fonts = list(fonts) if fonts is not None else find_fonts()
         if not self.fonts:
             raise DatasetError(
@@ -319,9 +321,19 @@ class SyntheticLineSource:
             words = [w.capitalize() for w in words]
         return " ".join(words)
 
+    def header_text(self, rng: random.Random) -> str:
+        """A shop's name as receipts print it on top: one to three words, mostly capitals."""
+        words = [rng.choice(self.words) for _ in range(rng.choice((1, 1, 2, 2, 3)))]
+        if rng.random() < 0.3 and self.doc_texts:
+            words = rng.choice(self.doc_texts).split()[:3]
+        text = " ".join(words)
+        return text.upper() if rng.random() < 0.75 else text
+
     def sample(self, rng: random.Random) -> tuple[Image.Image, str]:
         for _ in range(10):
-            text = "".join(ch for ch in self.text(rng) if ch in CHARSET).strip()
+            header = self.header_share > 0 and rng.random() < self.header_share
+            text = self.header_text(rng) if header else self.text(rng)
+            text = "".join(ch for ch in text if ch in CHARSET).strip()
             text = re.sub(r" {2,}", " ", text)[:MAX_TEXT_CHARS]
             if not text:
                 continue
@@ -329,7 +341,7 @@ class SyntheticLineSource:
             size = rng.randint(16, 40)
             try:
                 font = self._font(font_path, size)
-                image = render_line(text, font, rng)
+                image = render_line(text, font, rng) if not header else render_header(text, font, rng)
             except (OSError, ValueError):
                 continue
             if image is not None:
@@ -513,6 +525,25 @@ def render_line(text: str, font: ImageFont.FreeTypeFont, rng: random.Random) -> 
         min(h, ink_rows[-1] + 1 + pad[3]),
     )
     return image.crop(box)
+
+
+def render_header(text: str, font: ImageFont.FreeTypeFont, rng: random.Random) -> Image.Image | None:
+    """A receipt's header line: heavy strokes, often printed double width (stretched 1.3-2.4×), sometimes
+    dithered grey ink (thermal and dot-matrix printers). The OCR misread these ("STARBUCWS", "OUTHACK")."""
+    image = render_line(text, font, rng)
+    if image is None:
+        return None
+    if rng.random() < 0.7:  # heavy: thicken the ink
+        image = image.filter(ImageFilter.MinFilter(3))
+    w, h = image.size
+    stretch = rng.uniform(1.3, 2.4) if rng.random() < 0.8 else 1.0
+    image = image.resize((max(4, int(w * stretch)), h), Image.Resampling.BILINEAR)
+    if rng.random() < 0.35:  # grey ink dithered into dots
+        arr = np.asarray(image, dtype=np.float64)
+        light = arr.max()
+        grey = np.where(arr < light - 40, rng.uniform(90, 170), 255.0)  # white paper stays white
+        image = Image.fromarray(grey.astype(np.uint8), mode="L").convert("1").convert("L")
+    return image
 
 
 def augment(image: Image.Image, rng: random.Random, *, strong: bool) -> Image.Image:
