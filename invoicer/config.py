@@ -91,19 +91,19 @@ class ValidateSettings:
     # Confidences are calibrated probabilities of being right when the tagger's model ships a calibration
     # (invoicer/validate/calibration.py); how the defaults were chosen: benchmarks/validate/README.md
     field_min_confidence: tuple[str, ...] = (
-        "vendor_name=0.9674",
+        "vendor_name=0.9113",
         "vendor_address=1",
         "vendor_tax_id=0.8814",
         "customer_name=0.9602",
-        "invoice_number=0.6961",
-        "invoice_date=0.7465",
-        "due_date=0.7802",
-        "po_number=0.7773",
-        "currency=0.7092",
+        "invoice_number=0.6972",
+        "invoice_date=0.692",
+        "due_date=0.8203",
+        "po_number=0.7811",
+        "currency=0.7131",
         "subtotal=0.6092",
         "tax_total=0.9401",
-        "total=0.7924",
-        "iban=0.8453",
+        "total=0.9225",
+        "iban=0.8167",
     )
     rounding_tolerance: float = 0.02  # money comparisons (subtotal + tax = total, line sums)
     max_future_days: int = 1  # invoice date may be at most this far in the future
