@@ -260,8 +260,7 @@ def parse_date(
         raise NormalizationError(f"'{raw}' holds several dates ({listed}); which one is meant is unclear", raw=raw)
     span, readings = candidates[0]
     if full_dates and (same := _printed_in_full(span, readings, full_dates, pivot)) is not None:
-        order, value, why = same
-        return ParsedDate(value, raw, order, why, from_evidence=True)
+        return ParsedDate(same[1], raw, same[0], same[2], from_evidence=True)
     values = set(readings.values())
     if len(values) == 1:
         order = next(iter(readings)) if len(readings) == 1 else None
