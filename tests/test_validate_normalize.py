@@ -240,3 +240,15 @@ def test_a_cut_off_word_is_no_currency_code() -> None:
     out = normalize_extraction(extraction(["GSTAMER COP", "TOTAL $56.16"], total="56.16"))
     assert out.value("currency") != "COP"
     assert normalize_extraction(extraction(["TOTAL 56.000 COP"], total="56.000")).value("currency") == "COP"
+
+
+def test_company_names_lose_letter_spacing_and_a_street_their_line_ran_into() -> None:
+    """Regression (yardstick): "A L D I STR." and "PEEK&CLOPPENBURG MONCKEBERGSTR." were the vendor names."""
+    from invoicer.validate.normalize import company_name
+
+    assert company_name("A L D I STR.") == "ALDI"
+    assert company_name("PEEK&CLOPPENBURG MONCKEBERGSTR.") == "PEEK&CLOPPENBURG"
+    assert company_name("Café Hafenstraße") == "Café Hafenstraße"  # a shop named after its street keeps it
+    assert company_name("Road") == "Road" and company_name("A B") == "A B"
+    out = normalize_extraction(extraction([], vendor_name="A L D I STR."))
+    assert out.value("vendor_name") == "ALDI" and out.field("vendor_name").raw == "A L D I STR."  # type: ignore[union-attr]

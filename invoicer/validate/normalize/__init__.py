@@ -78,6 +78,22 @@ def _failure(name: str, exc: NormalizationError) -> ValidationResult:
     return _result(name, RuleOutcome.FAIL, f"{name} {how}: {exc.message}")
 
 
+#: Party-name fields, cleaned by :func:`company_name`.
+NAME_FIELDS = ("vendor_name", "customer_name")
+_SPACED_LETTERS = re.compile(r"(?<!\S)(?:[A-ZÄÖÜ] ){2,}[A-ZÄÖÜ](?!\S)")
+_STREET_WORD = re.compile(r"(?i)^(?:\S*str\.?|straße|strasse|street|road|avenue|ave\.|blvd\.?|boulevard)$")
+
+
+def company_name(text: str) -> str:
+    """A party's name as printed, without a receipt's letter spacing ("A L D I" -> "ALDI") and without a
+    street its line ran on into ("PEEK&CLOPPENBURG MONCKEBERGSTR." -> "PEEK&CLOPPENBURG")."""
+    text = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
+    words = text.split(" ")
+    while len(words) > 1 and _STREET_WORD.match(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
 #: Document-number fields whose printed label may be glued to the value.
 NUMBER_FIELDS = ("invoice_number", "po_number")
 _NUMBER_LABEL = re.compile(r"^(?:nr|no|n°|nº|num|#)\s*[.:#]*\s*(?=[0-9])", re.IGNORECASE)
@@ -267,6 +283,8 @@ def normalize_with_evidence(
             value = re.sub(r"\s+", " ", value).strip().rstrip(",;:").rstrip()
             if f.name in NUMBER_FIELDS:
                 value = _NUMBER_LABEL.sub("", value)  # "NR.:1898" -> "1898": the label glued to the number
+            elif f.name in NAME_FIELDS:
+                value = company_name(value)
             out[f.name] = replace(f, value=value)
 
     items, item_problems = _normalize_items(extraction.line_items, norm)
