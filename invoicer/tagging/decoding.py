@@ -268,6 +268,14 @@ _OTHER_NUMBER_LABEL = re.compile(
 )
 
 
+def words_by_page(tagged: Sequence[TaggedWord]) -> dict[int, list[TaggedWord]]:
+    """The tagged words of each page number, in reading order."""
+    by_page: dict[int, list[TaggedWord]] = {}
+    for tw in tagged:
+        by_page.setdefault(tw.page, []).append(tw)
+    return by_page
+
+
 def labelled_as_another_number(span: Span, tagged_by_page: dict[int, list[TaggedWord]]) -> bool:
     """Whether the words right before ``span`` on its row label another kind of number ("St.-Nr.", "Tel.")."""
     left, _ = _row_context(span, tagged_by_page)
@@ -387,9 +395,7 @@ def fallback_spans(
 
 def choose_fields(tagged: Sequence[TaggedWord], spans: Sequence[Span], document: Document) -> tuple[Field, ...]:
     """One :class:`Field` (raw text, page, box, confidence) per header field that has a candidate."""
-    by_page: dict[int, list[TaggedWord]] = {}
-    for tw in tagged:
-        by_page.setdefault(tw.page, []).append(tw)
+    by_page = words_by_page(tagged)
     heights = {p.number: p.height for p in document.pages}
     fields: list[Field] = []
     for name in FIELD_NAMES:
@@ -587,9 +593,7 @@ def decode(
     tagged = tag_words(document, page_probs, labels)
     spans = find_spans(tagged)
     candidates = [*spans, *fallback_spans(tagged, spans, labels)]
-    by_page: dict[int, list[TaggedWord]] = {}
-    for tw in tagged:
-        by_page.setdefault(tw.page, []).append(tw)
+    by_page = words_by_page(tagged)
     candidates = [s for s in candidates if s.entity != "invoice_number" or not labelled_as_another_number(s, by_page)]
     from invoicer.tagging.keywords import complete_company_name, keyword_spans
 

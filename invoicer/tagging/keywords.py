@@ -35,6 +35,7 @@ from invoicer.tagging.decoding import (
     _amount,
     _fold,
     plausible,
+    words_by_page,
 )
 
 __all__ = ["KEYWORD_FIELDS", "LEGAL_FORMS", "complete_company_name", "keyword_spans", "page_rows"]
@@ -233,10 +234,7 @@ def keyword_spans(tagged: Sequence[TaggedWord], spans: Sequence[Span], labels: S
     missing = [name for name in KEYWORD_FIELDS if name not in found]
     if not missing:
         return []
-    by_page: dict[int, list[TaggedWord]] = {}
-    for t in tagged:
-        by_page.setdefault(t.page, []).append(t)
-    rows_by_page = {page: page_rows(words) for page, words in by_page.items()}
+    rows_by_page = {page: page_rows(words) for page, words in words_by_page(tagged).items()}
     finders = {"total": _total, "invoice_date": _invoice_date, "invoice_number": _invoice_number}
     out: list[Span] = []
     for name in missing:
