@@ -252,3 +252,15 @@ def test_company_names_lose_letter_spacing_and_a_street_their_line_ran_into() ->
     assert company_name("Road") == "Road" and company_name("A B") == "A B"
     out = normalize_extraction(extraction([], vendor_name="A L D I STR."))
     assert out.value("vendor_name") == "ALDI" and out.field("vendor_name").raw == "A L D I STR."  # type: ignore[union-attr]
+
+
+def test_a_web_address_and_a_country_name_on_the_page_decide_a_dollar_sign() -> None:
+    """Regression (yardstick, Hong Kong cafés): "$42.0" with CARD.STARBUCKS.COM.HK and "(HONG KONG) LIMITED"."""
+    lines = ["TOTAL $42.0", "CARD.STARBUCKS.COM.HK", "COFFEE CONCEPTS (HONG KONG) LIMITED"]
+    out = normalize_extraction(extraction(lines, total="$42.0"))
+    assert out.value("currency") == "HKD"
+    assert "web address card.starbucks.com.hk" in results(out, RuleOutcome.PASS)["normalize_currency"]
+    alone = normalize_extraction(extraction(["TOTAL $42.0", "CARD.STARBUCKS.COM.HK"], total="$42.0"))
+    assert alone.value("currency") is None  # one hint alone decides nothing
+    initials = normalize_extraction(extraction(["TOTAL $42.0", "z.B. NO.12.DE", "USA"], total="$42.0"))
+    assert initials.value("currency") is None  # abbreviations are no web addresses

@@ -147,6 +147,12 @@ PHONE_PREFIXES: dict[str, str] = {
     "64": "NZ", "91": "IN", "52": "MX", "55": "BR",
 }  # fmt: skip
 
+#: Country-code top-level domains of web addresses ("card.starbucks.com.hk") → country; generic-use ones
+#: (.co, .me, .io, .tv) are left out.
+COUNTRY_DOMAINS: dict[str, str] = {
+    **{cc.lower(): cc for cc in PHONE_PREFIXES.values() if cc != "GB"}, "uk": "GB", "ca": "CA", "us": "US",
+}  # fmt: skip
+
 #: US state codes, to recognise "San Francisco, CA 94102".
 US_STATES = frozenset(
     [

@@ -21,6 +21,7 @@ from stdnum.eu import vat as eu_vat
 
 from invoicer.document import Extraction
 from invoicer.validate.countries import (
+    COUNTRY_DOMAINS,
     COUNTRY_NAMES,
     DATE_ORDER_BY_COUNTRY,
     DATE_ORDER_BY_LANGUAGE,
@@ -159,6 +160,7 @@ _LEGAL_FORM = re.compile(
     r"(?<![A-Z])(GMBH|AG|KG|OHG|SE|LLC|LTD|LIMITED|INC|CORP|PLC|SARL|SAS|S\.?A\.?|B\.?V\.?|N\.?V\.?|S\.?R\.?L\.?|"
     r"S\.?P\.?A\.?|AB|A/S|OY|SP\.|S\.?L\.?U?\.?)(?![A-Z])"
 )
+_WEB_ADDRESS = re.compile(r"(?i)(?<![\w.-])(?:(?=[a-z0-9-]*[a-z])[a-z0-9-]{2,}\.)+([a-z]{2})(?![\w.-])")  # site, e-mail
 _PHONE = re.compile(r"(?:\+|\b00)\s?(\d{2,3})[\s()/.-]")
 _VAT_LIKE = re.compile(r"\b([A-Z]{2}) ?(\d[\d ]{7,13}\d|[A-Z0-9]{8,12})\b")
 
@@ -283,6 +285,10 @@ def collect_evidence(extraction: Extraction, context: NormalizationContext | Non
     for line in lines:
         for cc, what in countries_in_address(line):
             clues.append(CountryClue(cc, f"{what} on the page", 1))
+        for m in _WEB_ADDRESS.finditer(line):
+            cc = COUNTRY_DOMAINS.get(m.group(1).lower())
+            if cc:
+                clues.append(CountryClue(cc, f"web address {m.group(0).lower()} on the page", 1))
         for m in _PHONE.finditer(line):
             code = m.group(1)
             cc = PHONE_PREFIXES.get(code) or PHONE_PREFIXES.get(code[:2])
