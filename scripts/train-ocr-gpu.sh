@@ -3,6 +3,7 @@
 #
 #   bash scripts/train-ocr-gpu.sh pack          # here, with the dataset: writes .gpu/ (~45 MB)
 #   MIN=7.3 bash scripts/train-ocr-gpu.sh train  # there, from the repository root (with .gpu/ carried)
+#   HEADER=0.3 MIN=7.3 bash scripts/train-ocr-gpu.sh train  # also draw receipt header lines (--header-share)
 #
 # `pack` writes the SROIE train crops (+ 400 validation crops for model selection), the line texts of
 # 3000 synthetic documents of all locales (seed 71), line crops of 900 more (seed 72, rendered here
@@ -27,6 +28,7 @@ case "${1:-}" in
     python3 -c "from invoicer.training.cli import train_app; train_app(prog_name='invoicer train')" ocr \
       --crops .gpu/sroie-crops.xz --fonts .gpu/fonts --texts .gpu/texts.txt.xz \
       --synthetic-source both --engine-crops .gpu/engine-crops.xz --synthetic-weight 0.5 \
+      --header-share "${HEADER:-0}" \
       --workers 14 --device cuda --bf16 --batch-size 128 --init invoicer/models/ocr --lr 5e-4 --warmup 300 \
       --minutes "$MIN" --schedule-minutes "$(python3 -c "print(round($MIN * 0.9, 2))")" \
       --eval-minutes 1 --eval-lines 400 --seed 7 --out "${OUT:-/tmp}/run7" ;;
