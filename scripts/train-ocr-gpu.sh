@@ -17,7 +17,7 @@ case "${1:-}" in
     grep -qx "/.gpu/" .git/info/exclude 2>/dev/null || echo "/.gpu/" >> .git/info/exclude
     python -m invoicer.training.ocr_pack .gpu/sroie-crops.xz --texts-out .gpu/texts.txt.xz --text-docs 3000 \
       --fonts-out .gpu/fonts --fonts 40
-    python -m invoicer.training.ocr_pack .gpu/unused.xz --skip-sroie --engine-out .gpu/engine-crops.xz \
+    python -m invoicer.training.ocr_pack --skip-sroie --engine-out .gpu/engine-crops.xz \
       --engine-docs 900
     # the device tool carries at most 64 MiB with the repository: drop the largest fonts until .gpu/ fits
     while [ "$(du -sb .gpu | cut -f1)" -gt 45000000 ]; do rm ".gpu/fonts/$(ls -S .gpu/fonts | head -1)"; done

@@ -37,6 +37,7 @@ from invoicer.tagging.decoding import (
     plausible,
     words_by_page,
 )
+from invoicer.validate.countries import LEGAL_FORM_WORDS
 
 __all__ = ["KEYWORD_FIELDS", "LEGAL_FORMS", "complete_company_name", "keyword_spans", "page_rows"]
 
@@ -249,11 +250,7 @@ def keyword_spans(tagged: Sequence[TaggedWord], spans: Sequence[Span], labels: S
 # ----------------------------------------------------------------------------------------------
 
 #: Legal-form words that end a company's name ("GmbH", "AG", "Ltd.", "S.L." ...), folded, dots dropped.
-LEGAL_FORMS = frozenset(
-    ["ag", "gmbh", "mbh", "kg", "ohg", "ug", "ek", "kgaa", "gbr", "se", "ltd", "limited", "inc", "llc", "llp", "plc",
-     "corp", "co", "sl", "sa", "sas", "sarl", "bv", "nv", "srl", "spa", "sro", "oy", "ab", "as", "aps", "sdn", "bhd",
-     "pte", "pty"]
-)  # fmt: skip
+LEGAL_FORMS = LEGAL_FORM_WORDS
 _MAX_NAME_WORDS = 8
 
 

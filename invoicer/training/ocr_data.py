@@ -364,17 +364,10 @@ class SynthEngineLineSource:
         self._queue: list[tuple[Image.Image, str]] = []
 
     def sample(self, rng: random.Random) -> tuple[Image.Image, str]:
-        from invoicer.synth.engine import render_document
-        from invoicer.synth.lines import line_crops
-
         for _ in range(5):
             if self._queue:
                 break
-            doc = render_document(self.seed, rng.randrange(1 << 30))
-            for crop in line_crops(doc, self.per_doc):
-                text = "".join(ch for ch in crop.text if ch in CHARSET).strip()
-                if text and len(text) <= MAX_TEXT_CHARS:
-                    self._queue.append((Image.open(io.BytesIO(crop.png)).convert("L"), text))
+            self._queue.extend(engine_line_crops(self.seed, 1, self.per_doc, start=rng.randrange(1 << 30)))
         if not self._queue:
             raise DatasetError("the synthetic engine produced no usable lines")
         image, text = self._queue.pop()

@@ -29,7 +29,7 @@ from invoicer.training.ocr_data import (
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m invoicer.training.ocr_pack", description=__doc__)
-    parser.add_argument("out", type=Path, help="the pack to write (xz)")
+    parser.add_argument("out", type=Path, nargs="?", help="the SROIE crop pack to write (xz; not with --skip-sroie)")
     parser.add_argument("--height", type=int, default=32, help="crops taller than this are scaled down")
     parser.add_argument("--levels", type=int, default=16, help="grey levels kept for the train split (2..256)")
     parser.add_argument("--eval-lines", type=int, default=400, help="validation crops (train ocr's --eval-lines)")
@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fonts", type=int, default=60, help="fonts in the --fonts-out sample")
     parser.add_argument("--font-max-kb", type=int, default=400, help="largest font file taken into the sample")
     args = parser.parse_args(argv)
+    if (args.out is None) != args.skip_sroie:
+        parser.error("name the SROIE pack to write (OUT), or pass --skip-sroie and no OUT")
     from invoicer.training.ocr import fixed_subset
 
     started = time.monotonic()

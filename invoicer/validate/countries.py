@@ -137,6 +137,15 @@ COUNTRY_NAMES: dict[str, str] = {
 }  # fmt: skip
 
 #: Legal-form words that exist in one country only.
+#: Legal-form words of companies, folded and without dots ("GmbH" → "gmbh", "S.A." → "sa", "Sp. z o.o." → "sp"):
+#: the one list the vendor master, the tagger's name widening and the currency evidence share.
+LEGAL_FORM_WORDS = frozenset(
+    str.split(
+        "gmbh mbh ag kg ohg gbr ug ek co kgaa se ltd limited llc llp inc incorporated corp corporation plc sdn "
+        "bhd berhad pte pty bv nv sa sas sarl srl spa sl slu oy ab as aps asa kft zrt sro sp spzoo cv"
+    )
+)
+
 LEGAL_FORM_COUNTRY: dict[str, str] = {"SDN BHD": "MY", "SDN. BHD.": "MY", "PTE LTD": "SG", "PTE. LTD.": "SG"}
 
 #: International dialling codes (without the +) of countries with one code each (+1 is shared by US/CA).

@@ -19,6 +19,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from invoicer.registry import Registry
+from invoicer.validate.countries import LEGAL_FORM_WORDS
 
 __all__ = ["VENDOR_SCORERS", "KnownVendor", "VendorMatch", "compact_tax_id", "match_vendor", "normalize_vendor_name"]
 
@@ -34,12 +35,7 @@ _SCORERS: dict[str, tuple[Callable[..., float], str]] = {
 for _name, (_fn, _doc) in _SCORERS.items():
     VENDOR_SCORERS.register(_name, _doc)(_fn)
 
-_LEGAL_FORMS = frozenset(
-    str.split(
-        "gmbh mbh ag kg ohg gbr ug ek ek. co kgaa se ltd limited llc llp inc incorporated corp corporation plc sdn "
-        "bhd berhad pte pty bv nv sa sas sarl srl spa sl slu oy ab as aps asa kft zrt sro spzoo cv"
-    )
-)
+_LEGAL_FORMS = LEGAL_FORM_WORDS | {"ek."}
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from invoicer.validate.countries import (
     DECIMAL_BY_LANGUAGE,
     LANGUAGE_KEYWORDS,
     LEGAL_FORM_COUNTRY,
+    LEGAL_FORM_WORDS,
     PHONE_PREFIXES,
     US_STATES,
     DateOrder,
@@ -155,11 +156,6 @@ def country_of_iban(text: str) -> str | None:
 
 
 _US_ADDRESS = re.compile(r"\b([A-Z]{2})[.,]?\s+\d{5}(?:-\d{4})?\b")  # "CA 94103", "CA. 94103"
-#: Legal-form words of companies ("GmbH", "LLC", "Ltd.", "S.A.", "Sp. z o.o." ...), upper case.
-_LEGAL_FORM = re.compile(
-    r"(?<![A-Z])(GMBH|AG|KG|OHG|SE|LLC|LTD|LIMITED|INC|CORP|PLC|SARL|SAS|S\.?A\.?|B\.?V\.?|N\.?V\.?|S\.?R\.?L\.?|"
-    r"S\.?P\.?A\.?|AB|A/S|OY|SP\.|S\.?L\.?U?\.?)(?![A-Z])"
-)
 _WEB_ADDRESS = re.compile(r"(?i)(?<![\w.-])(?:(?=[a-z0-9-]*[a-z])[a-z0-9-]{2,}\.)+([a-z]{2})(?![\w.-])")  # site, e-mail
 _PHONE = re.compile(r"(?:\+|\b00)\s?(\d{2,3})[\s()/.-]")
 _VAT_LIKE = re.compile(r"\b([A-Z]{2}) ?(\d[\d ]{7,13}\d|[A-Z0-9]{8,12})\b")
@@ -170,6 +166,12 @@ _PLACE_NAMES = {**COUNTRY_NAMES, **LEGAL_FORM_COUNTRY, "NEW MEXICO": "US"}
 _PLACES = re.compile(
     r"(?<![\w.])(" + "|".join(re.escape(n) for n in sorted(_PLACE_NAMES, key=len, reverse=True)) + r")(?!\w)"
 )
+
+
+def has_legal_form(name: str) -> bool:
+    """Whether a name holds a company's legal-form word (:data:`LEGAL_FORM_WORDS`: "GmbH", "LLC", "S.A.")."""
+    words = [w.replace(".", "") for w in re.split(r"[\s,;&]+", name.casefold()) if w]
+    return any(w.replace("/", "") in LEGAL_FORM_WORDS or set(w.split("/")) & LEGAL_FORM_WORDS for w in words)
 
 
 def countries_in_address(text: str) -> list[tuple[str, str]]:
@@ -272,7 +274,7 @@ def collect_evidence(extraction: Extraction, context: NormalizationContext | Non
         for cc, what in countries_in_address(field_text(name)):
             # a country named in a shop's name ("China White" in Leipzig) says little; in a company's name
             # ("McDonald's Deutschland LLC") it names the company's country, as a country's legal form does
-            company = what.strip("'").upper() in LEGAL_FORM_COUNTRY or _LEGAL_FORM.search(field_text(name).upper())
+            company = what.strip("'").upper() in LEGAL_FORM_COUNTRY or has_legal_form(field_text(name))
             strength = 3 if name == "vendor_address" or company else 1
             clues.append(CountryClue(cc, f"{what} in the {name.replace('_', ' ')}", strength, field_confidence(name)))
     if context.locale_region:
