@@ -167,15 +167,101 @@ def test_line_items_group_into_rows_including_second_description_lines_and_a_row
     assert first.bbox is not None and first.bbox[1] == 120 and first.bbox[3] == 142
 
 
-def test_a_table_without_descriptions_makes_one_row_per_line_with_an_amount() -> None:
+def test_numbers_without_any_description_are_not_a_line_item() -> None:
+    # numbers inside the table that the model took for an item's (a footer's, a carried-over sum's)
     doc, probs = make_document(
         [
-            (100, [("2", 50, "B-item_quantity"), ("4,50", 480, "B-item_amount")]),
-            (112, [("1", 50, "B-item_quantity"), ("3,20", 480, "B-item_amount")]),
+            item(100, ["Kaffee"], "2", "4,50"),
+            (112, [("9839", 350, "B-item_quantity"), ("25,00", 480, "B-item_amount")]),
         ]
     )
     _, items, _ = decode(doc, probs, LABELS)
-    assert [(i.quantity, i.amount) for i in items] == [("2", "4.50"), ("1", "3.20")]
+    assert [(i.description, i.quantity, i.amount) for i in items] == [("Kaffee", "2", "4.50")]
+
+
+def items_of(*pages: Sequence[Row]) -> list[tuple[str | None, str | None, str | None, str | None]]:
+    doc, probs = make_document(*pages)
+    _, items, _ = decode(doc, probs, LABELS)
+    return [(i.description, i.quantity, i.unit_price, i.amount) for i in items]
+
+
+def test_a_description_and_its_amount_read_as_separate_lines_are_one_row() -> None:
+    # receipts' text layers and OCR put the price on a line of its own; the row is what lines up visually
+    doc, probs = make_document(
+        [
+            (100, [("BIERSCHINKEN", 50, "B-item_description")]),
+            (101, [("1,49", 300, "B-item_amount"), ("B", 330, None)]),
+            (112, [("LOTSENWURST", 50, "B-item_description")]),
+            (113, [("1,59", 300, "B-item_amount"), ("B", 330, None)]),
+        ]
+    )
+    _, items, _ = decode(doc, probs, LABELS)
+    assert [(i.description, i.amount) for i in items] == [("BIERSCHINKEN", "1.49"), ("LOTSENWURST", "1.59")]
+
+
+def test_a_row_marked_as_a_continuation_but_with_its_own_amount_is_its_own_row() -> None:
+    rows = [
+        item(100, ["PETRELLA", "SCHNITT"], None, "1,69"),
+        item(112, ["DAS", "VOLLE", "KORN"], None, "1,29", first=False),  # the model's I- on a new item
+    ]
+    assert items_of(rows) == [("PETRELLA SCHNITT", None, None, "1.69"), ("DAS VOLLE KORN", None, None, "1.29")]
+
+
+def test_a_row_without_a_tagged_amount_takes_the_price_column_not_the_tax_amount_after_it() -> None:
+    # "ICE Fahrkarte  1  86,00€  86,00€  13,73€": price, price (19 % column), tax amount
+    row = (100, [("ICE", 50, None), ("Fahrkarte", 75, "I-item_description"), ("1", 200, "B-item_quantity"),
+                 ("86,00€", 260, None), ("86,00€", 320, None), ("13,73€", 380, None),
+                 ("Hinfahrt:", 480, None)])  # fmt: skip
+    assert items_of([row]) == [("ICE Fahrkarte", "1", "86.00", "86.00")]
+    # quantity × unit price printed right of it
+    row = (100, [("Cola", 50, "B-item_description"), ("2", 200, None), ("3,50", 260, None), ("7,00", 320, None)])
+    assert items_of([row]) == [("Cola", "2", "3.50", "7.00")]
+
+
+def test_a_row_the_model_missed_joins_the_table_when_its_amount_lines_up_with_the_amount_column() -> None:
+    rows = [
+        (100, [("HRDBT", 50, None), ("SWEET", 90, None), ("POTATO", 130, None), ("$4.69", 300, None)]),
+        (112, [("CARIBBEAN", 50, "B-item_description"), ("CUP", 110, "I-item_description"),
+               ("$4.60", 300, "B-item_amount")]),
+        (124, [("Thank", 50, None), ("you", 90, None), ("12.34", 400, None)]),  # not in the amount column
+    ]  # fmt: skip
+    assert items_of(rows) == [("HRDBT SWEET POTATO", None, None, "4.69"), ("CARIBBEAN CUP", None, None, "4.60")]
+
+
+def test_totals_payment_and_tax_lines_tagged_as_items_are_not_items() -> None:
+    rows = [
+        item(100, ["Kaffee"], None, "3,40"),
+        item(112, ["SUMME"], None, "3,40"),
+        item(124, ["Mastercard"], None, "3,40"),
+        item(136, ["MwSt", "19%"], None, "0,54"),
+        item(148, ["Rückgeld"], None, "0,00"),
+        item(160, ["RM", "OCCUPANCY", "TAX"], None, "30,66"),  # a tax charged as an item stays one
+    ]
+    assert items_of(rows) == [("Kaffee", None, None, "3.40"), ("RM OCCUPANCY TAX", None, None, "30.66")]
+
+
+def test_quantity_lines_join_the_item_they_belong_to_below_or_above() -> None:
+    def qty_line(y: float, qty: str, unit: str) -> Row:
+        return (y, [(qty, 50, "B-item_quantity"), ("x", 80, None), (unit, 100, "B-item_unit_price")])
+
+    below = [item(100, ["EIER"], None, "14,80"), qty_line(112, "4", "3,70"),
+             item(124, ["BUTTER"], None, "2,51"), qty_line(136, "1", "2,51")]  # fmt: skip
+    assert items_of(below) == [("EIER", "4", "3.70", "14.80"), ("BUTTER", "1", "2.51", "2.51")]
+    above = [qty_line(100, "1", "7.45"), item(112, ["Masking", "tape"], None, "7.45"),
+             (124, [("Part", 50, None), ("No.", 80, None)]),
+             qty_line(136, "2", "8.70"), item(148, ["Silicone"], None, "17.40")]  # fmt: skip
+    assert items_of(above) == [("Masking tape", "1", "7.45", "7.45"), ("Silicone", "2", "8.70", "17.40")]
+
+
+def test_a_description_stops_at_dates_and_times_the_model_did_not_tag_as_description() -> None:
+    row = (100, [("5/10/2019", 20, None), ("GUEST", 90, "B-item_description"), ("ROOM", 130, "I-item_description"),
+                 ("23:55", 170, None), ("219.00", 480, "B-item_amount")])  # fmt: skip
+    assert items_of([row]) == [("GUEST ROOM", None, None, "219.00")]
+
+
+def test_an_amount_split_by_a_thousands_space_is_read_whole() -> None:
+    row = (100, [("Sucre", 50, "B-item_description"), ("1", 440, "B-item_amount"), ("351,00", 450, "I-item_amount")])
+    assert items_of([row]) == [("Sucre", None, None, "1351.00")]
 
 
 def test_without_normalization_values_are_the_printed_text() -> None:

@@ -22,11 +22,9 @@
    probability as its confidence; a ``vendor_name`` span holding part of a company name printed in prose
    is widened to the whole name up to its legal form (:func:`~invoicer.tagging.keywords.complete_company_name`).
 
-4. :func:`group_line_items`: ``B-item_description`` spans anchor rows; an ``item_description`` span
-   that starts with ``I-`` continues the previous row (a description's second line, or a row
-   continuing on the next page). Numeric columns join the row whose vertical band (from its anchor's
-   top to the next anchor's top) holds their centre; numbers above a page's first anchor complete the
-   last row of the previous page. Pages without anchors make one row per line carrying an amount.
+4. :func:`invoicer.tagging.items.group_rows`: line items read row by row along the page's visual rows
+   (the item-tagged rows, the table rows the model missed that line up with its amount column, second
+   description lines and quantity lines joined to their row, totals and payment lines left out).
 
 Values stay as printed (``raw``); :func:`decode` finally normalizes them with
 :func:`invoicer.validate.normalize.normalize_extraction`, the same code the validate stage uses.
@@ -45,7 +43,6 @@ import numpy as np
 from invoicer.document import (
     DATE_FIELDS,
     FIELD_NAMES,
-    LINE_ITEM_COLUMNS,
     MONEY_FIELDS,
     BBox,
     Document,
@@ -56,7 +53,7 @@ from invoicer.document import (
     union_bbox,
 )
 from invoicer.errors import AmbiguousValueError, InvoicerError, TaggingError
-from invoicer.tagging.labels import OUTSIDE, column_of, entity_type, is_begin
+from invoicer.tagging.labels import OUTSIDE, entity_type, is_begin
 
 FALLBACK_MIN = 0.2
 #: Fields a document is booked by: for these a probable but untagged word is better than nothing.
@@ -70,7 +67,6 @@ __all__ = [
     "decode",
     "fallback_spans",
     "find_spans",
-    "group_line_items",
     "normalize_result",
     "plausible",
     "score_candidates",
@@ -409,158 +405,6 @@ def choose_fields(tagged: Sequence[TaggedWord], spans: Sequence[Span], document:
 
 
 # ----------------------------------------------------------------------------------------------
-# 4: line items
-# ----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Row:
-    page: int
-    anchor: Span | None
-    cells: dict[str, list[Span]] = field(default_factory=dict)
-
-    def add(self, column: str, span: Span) -> None:
-        self.cells.setdefault(column, []).append(span)
-
-    def spans(self) -> list[Span]:
-        return [s for spans in self.cells.values() for s in spans]
-
-
-def _band_rows(page: int, anchors: list[Span], numeric: list[Span]) -> tuple[list[_Row], list[Span]]:
-    """Rows of one page from its anchors; returns the rows and the numeric spans above the first anchor."""
-    rows = [_Row(page, a, {"description": [a]}) for a in anchors]
-    orphans: list[Span] = []
-    tops = [a.top for a in anchors]
-    for s in numeric:
-        cy = s.center_y
-        tol = 0.35 * max(1.0, s.bbox[3] - s.bbox[1])
-        k = -1
-        for i, top in enumerate(tops):
-            if cy + tol >= top:
-                k = i
-        if k < 0:
-            orphans.append(s)
-        else:
-            rows[k].add(column_of(s.entity) or "", s)
-    return rows, orphans
-
-
-def _line_rows(page: int, numeric: list[Span]) -> list[_Row]:
-    """Rows without description anchors: one per text line holding an amount (or any numeric column)."""
-    rows: list[_Row] = []
-    for s in sorted(numeric, key=lambda s: (s.center_y, s.bbox[0])):
-        if rows:
-            last = rows[-1]
-            ref = last.spans()[0]
-            h = max(1.0, ref.bbox[3] - ref.bbox[1])
-            if abs(s.center_y - ref.center_y) <= 0.6 * h:
-                last.add(column_of(s.entity) or "", s)
-                continue
-        rows.append(_Row(page, None, {column_of(s.entity) or "": [s]}))
-    return rows
-
-
-def _join_descriptions(spans: list[Span]) -> str:
-    return " ".join(s.text for s in sorted(spans, key=lambda s: (s.page, s.top, s.bbox[0])))
-
-
-def _row_to_item(row: _Row) -> LineItem | None:
-    values: dict[str, str | None] = {}
-    confidences: list[float] = []
-    for column in LINE_ITEM_COLUMNS:
-        spans = row.cells.get(column, [])
-        if not spans:
-            values[column] = None
-            continue
-        if column == "description":
-            values[column] = _join_descriptions(spans)
-            confidences.extend(s.confidence for s in spans)
-        else:
-            # several numbers for one column in one row: prefer one that reads as a number, then the most
-            # confident, then the rightmost
-            best = max(spans, key=lambda s: (_amount(s.text) is not None, round(s.confidence, 2), s.bbox[2]))
-            values[column] = best.text
-            confidences.append(best.confidence)
-    if values["description"] is None and values["amount"] is None:
-        return None
-    same_page = [s for s in row.spans() if s.page == row.page]
-    return LineItem(
-        description=values["description"],
-        quantity=values["quantity"],
-        unit_price=values["unit_price"],
-        amount=values["amount"],
-        tax_rate=values["tax_rate"],
-        confidence=round(float(sum(confidences) / len(confidences)), 4) if confidences else 0.0,
-        page=row.page,
-        bbox=union_bbox(s.bbox for s in same_page) if same_page else None,
-    )
-
-
-def group_line_items(spans: Sequence[Span]) -> tuple[LineItem, ...]:
-    """Rows of the item table, in document order (see the module docstring)."""
-    pages = sorted({s.page for s in spans if column_of(s.entity) is not None})
-    rows: list[_Row] = []
-    for page in pages:
-        item_spans = [s for s in spans if s.page == page and column_of(s.entity) is not None]
-        numeric = [s for s in item_spans if s.entity != "item_description"]
-        anchors: list[Span] = []
-        continuations: list[Span] = []
-        for d in (s for s in item_spans if s.entity == "item_description"):  # reading order
-            if d.begins or not (anchors or rows):
-                anchors.append(d)
-            else:
-                continuations.append(d)
-        page_rows, orphans = _band_rows(page, anchors, numeric)
-        for d in continuations:
-            above = [r for r in page_rows if r.anchor is not None and r.anchor.top <= d.top + 1.0]
-            if above:
-                above[-1].add("description", d)
-            elif rows:
-                rows[-1].add("description", d)  # a row continuing from the previous page
-            else:
-                page_rows.insert(0, _Row(page, d, {"description": [d]}))
-        if orphans:
-            if rows and _fills_gap(rows[-1], orphans):
-                for s in orphans:
-                    rows[-1].add(column_of(s.entity) or "", s)
-            else:
-                page_rows = _line_rows(page, orphans) + page_rows
-        rows.extend(_merge_bare_descriptions(page_rows))
-    items = (_row_to_item(r) for r in rows)
-    return tuple(i for i in items if i is not None)
-
-
-def _merge_bare_descriptions(rows: list[_Row]) -> list[_Row]:
-    """A row that is only a description, right under a row with numbers, is that row's next line."""
-    out: list[_Row] = []
-    for row in rows:
-        bare = set(row.cells) == {"description"}
-        if bare and out and row.anchor is not None:
-            prev = out[-1]
-            prev_spans = prev.spans()
-            bottom = max(s.bbox[3] for s in prev_spans)
-            height = max(1.0, row.anchor.bbox[3] - row.anchor.bbox[1])
-            if set(prev.cells) != {"description"} and row.anchor.top - bottom <= 0.8 * height:
-                prev.add("description", row.anchor)
-                continue
-        out.append(row)
-    return out
-
-
-def _fills_gap(row: _Row, orphans: list[Span]) -> bool:
-    """Whether numbers found above a page's first anchor complete the previous page's last row (the row
-    lacks those columns, and they fit on one line)."""
-    columns = [column_of(s.entity) for s in orphans]
-    if len(set(columns)) != len(columns):
-        return False
-    if any(c in row.cells for c in columns):
-        return False
-    ys = [s.center_y for s in orphans]
-    h = max(1.0, max(s.bbox[3] - s.bbox[1] for s in orphans))
-    return max(ys) - min(ys) <= 1.5 * h
-
-
-# ----------------------------------------------------------------------------------------------
 # 5: everything
 # ----------------------------------------------------------------------------------------------
 
@@ -595,13 +439,14 @@ def decode(
     candidates = [*spans, *fallback_spans(tagged, spans, labels)]
     by_page = words_by_page(tagged)
     candidates = [s for s in candidates if s.entity != "invoice_number" or not labelled_as_another_number(s, by_page)]
+    from invoicer.tagging.items import group_rows
     from invoicer.tagging.keywords import complete_company_name, keyword_spans
 
     if keyword_candidates:
         candidates += keyword_spans(tagged, candidates, labels)
         candidates = [complete_company_name(s, tagged) if s.entity == "vendor_name" else s for s in candidates]
     fields = choose_fields(tagged, candidates, document)
-    items = group_line_items(spans)
+    items = group_rows(tagged)
     if not normalize:
         return tuple(replace(f, value=f.raw) for f in fields), items, ()
     return normalize_result(document, fields, items)
