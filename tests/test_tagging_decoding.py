@@ -309,3 +309,24 @@ def test_implausible_candidates_are_dropped_before_choosing() -> None:
     assert got["currency"][0] == "EUR"
     assert plausible("invoice_number", "RE-17") and not plausible("invoice_number", "Rechnung")
     assert plausible("invoice_date", "14. März 2024") and not plausible("invoice_date", "morgen")
+
+
+def test_on_a_page_the_model_tagged_no_priced_item_the_rows_under_a_table_heading_are_items() -> None:
+    rows = [
+        (100, [("Positionen", 50, None), ("Preis", 260, None), ("MwSt", 320, None), ("19%", 350, None)]),
+        (112, [("ICE", 50, None), ("Fahrkarte", 75, None), ("1", 200, None), ("91,00€", 260, None),
+               ("91,00€", 320, None), ("14,53€", 380, None)]),
+        (124, [("Reservierung", 50, None), ("1", 200, None), ("0,00€", 260, None)]),
+        (136, [("Summe", 50, None), ("91,00€", 260, None)]),
+        (160, [("Kreditkarte", 50, None), ("91,00€", 260, None)]),
+    ]  # fmt: skip
+    assert items_of(rows) == [("ICE Fahrkarte", "1", "91.00", "91.00"), ("Reservierung", "1", None, "0.00")]
+
+
+def test_a_line_labelled_only_as_tax_is_not_an_item_and_a_bare_number_is_no_price_in_a_table_with_cents() -> None:
+    rows = [
+        item(100, ["LEGACY", "SKYWALK"], None, "66.90"),
+        item(112, ["SALES", "TAX"], None, "4.67"),
+        item(124, ["BANANA", "CRM"], None, "1099"),  # OCR lost the decimal point: no price, and not a continuation
+    ]
+    assert items_of(rows) == [("LEGACY SKYWALK", None, None, "66.90")]

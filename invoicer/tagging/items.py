@@ -50,9 +50,19 @@ _NOT_ITEM = re.compile(
     r"visa|amex|american express|maestro|credit|debit|card|kreditkarte|payment|zahlung|bezahlt|paid|netto|"
     r"brutto)(?![a-z]))"
 )
+#: Words that make up a tax line's label ("TAX", "Sales tax", "State tax", "MwSt").
+_TAX_LABEL = {"tax", "taxes", "sales", "state", "local", "city", "county", "vat", "mwst", "ust", "gst", "hst", "pst",
+              "qst", "tps", "tvq", "tvh", "iva", "tva", "btw", "moms", "sst", "steuer", "umsatzsteuer"}  # fmt: skip
 #: A tax summary line: a tax word and a rate ("MwSt 19 %", "T.P.S. (5.00)", "GST $9.29 @ 5.0%").
 _TAX_WORD = re.compile(r"(?<![a-z])(tax|vat|mwst|ust|gst|hst|pst|qst|tps|tvq|tvh|iva|tva|btw|moms|sst)(?![a-z])")
 _RATE = re.compile(r"\d\s?%|@|\(\s?\d{1,2}([.,]\d+)?\s?\)")
+#: Column headings of item tables (folded); a row with two or more of them and no money heads a table.
+_HEADING = re.compile(
+    r"(?<![a-z])(description|beschreibung|bezeichnung|artikel|article|designation|descripcion|omschrijving|"
+    r"item|items|position|positionen|produkt|product|leistung|qty|quantity|menge|anzahl|qte|quantite|"
+    r"cantidad|aantal|price|preis|einzelpreis|prix|precio|prijs|unit|amount|betrag|montant|importe|bedrag)"
+    r"(?![a-z])"
+)
 _NUMBER = re.compile(r"^[^\d\w]{0,3}[-+(]?\d[\d.,' ]*\)?-?[^\d\w]{0,3}$")
 _QUANTITY = re.compile(r"^(\d{1,4}([.,]\d{1,3})?)\s?[x×*]?$", re.IGNORECASE)
 _PERCENT = re.compile(r"^\d{1,2}([.,]\d{1,2})?\s?%$")
@@ -103,6 +113,7 @@ class ItemRow:
     cells: dict[str, TaggedWord] = field(default_factory=dict)  # number column → its word
     continuation: list[TaggedWord] = field(default_factory=list)  # description lines joined from below
     numbers: list[TaggedWord] = field(default_factory=list)  # the row's number words outside its description
+    unreadable_price: bool = False  # the model tagged a price that does not read as one
 
     @property
     def continues(self) -> bool:
@@ -240,11 +251,17 @@ def _close(left: TaggedWord, right: TaggedWord) -> bool:
 
 
 def parse_row(
-    page: int, words: list[TaggedWord], amount_edges: Sequence[float] = (), untagged: bool = False
+    page: int,
+    words: list[TaggedWord],
+    amount_edges: Sequence[float] = (),
+    untagged: bool = False,
+    whole_amounts: bool = True,
 ) -> ItemRow:
     """Description and columns of one item row (see the module docstring, step 3); ``amount_edges`` are the
     right edges of amounts found on other rows of the table (the amount column), to pick this row's;
-    ``untagged``: a row the model did not tag, found by its alignment with the table."""
+    ``untagged``: a row the model did not tag, found by its alignment with the table; ``whole_amounts``: the
+    page's prices are printed without cents, so a tagged price may be a bare integer (else it must show cents
+    or a currency mark: a bare number in a row of a table with cents is a platform, seat or quantity)."""
     words = _merge_split_numbers(words)
     row = ItemRow(page, words)
     # a row the model gave an amount but no description words: the words left of its numbers describe it
@@ -254,7 +271,11 @@ def parse_row(
     row.numbers = [w for w in words if id(w) not in described and _is_number(w.word.text) and not _is_header_money(w)]
     for w in row.numbers:  # columns the model tagged, each once (the rightmost amount, the first of the others)
         c = _column(w)
-        if c is None or c == "description" or (c == "amount" and not _is_amount(w)):
+        if c is None or c == "description":
+            continue
+        readable = _money(w.word.text) is not None or (whole_amounts and _is_amount(w))
+        if c in ("amount", "unit_price") and not readable:
+            row.unreadable_price = True  # "1099" for 10.99: a row of its own all the same, never a continuation
             continue
         if c not in row.cells or c == "amount":
             row.cells[c] = w
@@ -334,6 +355,9 @@ def _not_an_item(words: list[TaggedWord]) -> bool:
     text = _fold(" ".join(w.word.text for w in words))
     if _NOT_ITEM.search(text):
         return True
+    label = re.findall(r"[^\W\d_]+", text.replace(".", ""))
+    if label and all(t in _TAX_LABEL for t in label):
+        return True
     return bool(_TAX_WORD.search(text.replace(".", ""))) and bool(_RATE.search(text))
 
 
@@ -346,13 +370,17 @@ def group_rows(tagged: Sequence[TaggedWord]) -> tuple[LineItem, ...]:
         by_page.setdefault(w.page, []).append(w)
     rows: list[ItemRow] = []
     for page in sorted(by_page):
-        vrows = [r for r in page_rows(by_page[page]) if not _not_an_item(r)]
-        chosen = {k for k, r in enumerate(vrows) if any(_column(w) for w in r)}
+        vrows = page_rows(by_page[page])
+        excluded = {k for k, r in enumerate(vrows) if _not_an_item(r)}
+        tagged_rows = {k for k, r in enumerate(vrows) if any(_column(w) for w in r)} - excluded
+        chosen = set(tagged_rows)
+        if not any(_money(w.word.text) is not None for k in chosen for w in vrows[k]):
+            chosen |= _rows_under_heading(vrows, excluded)
         edges = [w.word.bbox[2] for k in chosen for w in vrows[k] if _column(w) == "amount" and _is_amount(w)]
         if edges:
-            chosen |= _aligned_rows(vrows, chosen, edges)
-        tagged_rows = {k for k, r in enumerate(vrows) if any(_column(w) for w in r)}
-        found = [parse_row(page, vrows[k], edges, k not in tagged_rows) for k in sorted(chosen)]
+            chosen |= _aligned_rows(vrows, chosen, edges, excluded)
+        cents = any(_money(w.word.text) is not None for k in tagged_rows for w in vrows[k] if _column(w) == "amount")
+        found = [parse_row(page, vrows[k], edges, k not in tagged_rows, not cents) for k in sorted(chosen)]
         found = _join_rows(found, rows[-1] if rows else None)
         for row in found:
             complete_row(row, edges)
@@ -361,7 +389,38 @@ def group_rows(tagged: Sequence[TaggedWord]) -> tuple[LineItem, ...]:
     return tuple(i for i in items if i is not None)
 
 
-def _aligned_rows(vrows: list[list[TaggedWord]], chosen: set[int], edges: Sequence[float]) -> set[int]:
+def _rows_under_heading(vrows: list[list[TaggedWord]], excluded: set[int]) -> set[int]:
+    """On a page where the model tagged no item row with a price: the rows right under a table heading
+    (``Positionen Preis MwSt``, ``Qty Description Amount``) that have text and a price, up to the first row that
+    is neither."""
+    found: set[int] = set()
+    for k, words in enumerate(vrows):
+        text = _fold(" ".join(w.word.text for w in words))
+        if len(set(_HEADING.findall(text))) < 2 or any(_money(w.word.text) is not None for w in words):
+            continue
+        bottom = max(w.word.bbox[3] for w in words)
+        for j in range(k + 1, len(vrows)):
+            if j in excluded:
+                break
+            row = vrows[j]
+            height = max(1.0, max(w.word.bbox[3] - w.word.bbox[1] for w in row))
+            if min(w.word.bbox[1] for w in row) - bottom > 2.0 * height:
+                break
+            monies = [w for w in row if _money(w.word.text) is not None]
+            if not monies or not any(
+                re.search(r"[^\W\d_]{2}", w.word.text) for w in row if w.word.bbox[2] < monies[0].word.bbox[0]
+            ):
+                break
+            found.add(j)
+            bottom = max(w.word.bbox[3] for w in row)
+        if found:
+            break
+    return found
+
+
+def _aligned_rows(
+    vrows: list[list[TaggedWord]], chosen: set[int], edges: Sequence[float], excluded: set[int]
+) -> set[int]:
     """Untagged rows next to the item rows that continue the table: text on the left and an amount whose right
     edge lines up with the amount column (the model missed a row of a table it read)."""
     added: set[int] = set()
@@ -370,7 +429,7 @@ def _aligned_rows(vrows: list[list[TaggedWord]], chosen: set[int], edges: Sequen
         grow = False
         rows = chosen | added
         for k, words in enumerate(vrows):
-            if k in rows or not ({k - 1, k + 1} & rows):
+            if k in rows or k in excluded or not ({k - 1, k + 1} & rows):
                 continue
             neighbour = vrows[k - 1] if k - 1 in rows else vrows[k + 1]
             height = max(1.0, max(w.word.bbox[3] - w.word.bbox[1] for w in words))
@@ -402,7 +461,7 @@ def _join_rows(page_rows: list[ItemRow], previous: ItemRow | None) -> list[ItemR
     while k < len(page_rows):
         row = page_rows[k]
         nxt = page_rows[k + 1] if k + 1 < len(page_rows) else None
-        if row.description and not row.has_numbers:
+        if row.description and not row.has_numbers and not row.unreadable_price:
             if nxt is not None and nxt.has_numbers and not nxt.description and nxt.top - row.bottom <= 1.2 * row.height:
                 nxt.description = row.description + nxt.description
                 nxt.words = row.words + nxt.words
