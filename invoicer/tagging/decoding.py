@@ -446,6 +446,10 @@ def decode(
         candidates += keyword_spans(tagged, candidates, labels)
         candidates = [complete_company_name(s, tagged) if s.entity == "vendor_name" else s for s in candidates]
     fields = choose_fields(tagged, candidates, document)
+    if keyword_candidates:
+        from invoicer.tagging.consensus import respell_vendor, vendor_from_web_address
+
+        fields = vendor_from_web_address(respell_vendor(fields, tagged), candidates, tagged, labels)
     items = group_rows(tagged)
     if not normalize:
         return tuple(replace(f, value=f.raw) for f in fields), items, ()
