@@ -204,3 +204,14 @@ GLUED_LABELS = [("NR.65", "65"), ("NR.:1898", "1898"), ("No. 4711", "4711"), ("#
 def test_a_label_glued_to_a_document_number_is_dropped(raw: str, value: str) -> None:
     doc, probs = make_document([(100, [(raw, 110, "B-invoice_number")])])
     assert fields_of(doc, probs)["invoice_number"] == (value, raw)
+
+
+def test_a_number_after_a_document_number_keyword_beats_an_unlabelled_one_the_model_was_unsure_of() -> None:
+    rows = [
+        (100, [("Res.Nr.", 50, None), ("7919", 120, "B-invoice_number")]),
+        (300, [("Auftragsnummer:", 50, None), ("VBA9YC", 150, None)]),
+    ]
+    doc, probs = make_document(rows, confidence=0.35)
+    assert fields_of(doc, probs)["invoice_number"][0] == "VBA9YC"
+    doc, probs = make_document(rows, confidence=0.9)  # a confident model keeps its pick
+    assert fields_of(doc, probs)["invoice_number"][0] == "7919"

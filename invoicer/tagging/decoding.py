@@ -56,6 +56,8 @@ from invoicer.errors import AmbiguousValueError, InvoicerError, TaggingError
 from invoicer.tagging.labels import OUTSIDE, entity_type, is_begin
 
 FALLBACK_MIN = 0.2
+#: A document-number keyword right before an invoice_number candidate adds this times its strength (0.1-0.3).
+NUMBER_LABEL_WEIGHT = 2.0
 #: Fields a document is booked by: for these a probable but untagged word is better than nothing.
 FALLBACK_FIELDS = ("vendor_name", "invoice_number", "invoice_date", "currency", "total")
 
@@ -351,6 +353,13 @@ def score_candidates(
                 reasons.append("date keyword")
         else:
             score += 0.05 * (1.0 - min(1.0, span.top / height)) - 0.05 * (span.page - 1)
+            if name == "invoice_number":
+                from invoicer.tagging.keywords import number_label_strength
+
+                strength = number_label_strength(span, tagged_by_page)
+                if strength:
+                    score += NUMBER_LABEL_WEIGHT * strength
+                    reasons.append(f"number keyword {strength:g}")
         scored.append(Candidate(span, score, tuple(reasons)))
     scored.sort(key=lambda c: -c.score)
     return scored
@@ -440,10 +449,13 @@ def decode(
     by_page = words_by_page(tagged)
     candidates = [s for s in candidates if s.entity != "invoice_number" or not labelled_as_another_number(s, by_page)]
     from invoicer.tagging.items import group_rows
-    from invoicer.tagging.keywords import complete_company_name, keyword_spans
+    from invoicer.tagging.keywords import complete_company_name, keyword_spans, labelled_numbers, page_rows
 
     if keyword_candidates:
         candidates += keyword_spans(tagged, candidates, labels)
+        taken = {(s.page, s.words[0].index) for s in candidates if s.entity == "invoice_number"}
+        rows_by_page = {page: page_rows(words) for page, words in by_page.items()}
+        candidates += [s for s in labelled_numbers(rows_by_page, labels) if (s.page, s.words[0].index) not in taken]
         candidates = [complete_company_name(s, tagged) if s.entity == "vendor_name" else s for s in candidates]
     fields = choose_fields(tagged, candidates, document)
     if keyword_candidates:

@@ -39,7 +39,15 @@ from invoicer.tagging.decoding import (
 )
 from invoicer.validate.countries import LEGAL_FORM_WORDS
 
-__all__ = ["KEYWORD_FIELDS", "LEGAL_FORMS", "complete_company_name", "keyword_spans", "page_rows"]
+__all__ = [
+    "KEYWORD_FIELDS",
+    "LEGAL_FORMS",
+    "complete_company_name",
+    "keyword_spans",
+    "labelled_numbers",
+    "number_label_strength",
+    "page_rows",
+]
 
 #: The fields looked up by keyword when the model tagged none.
 KEYWORD_FIELDS = ("total", "invoice_date", "invoice_number")
@@ -209,21 +217,51 @@ def _number_token(text: str) -> str:
     return text.strip(":#.,;()[]")
 
 
+def _number_label(row: Sequence[TaggedWord], i: int) -> float:
+    """Strength of the document-number keyword right before word ``i`` of a visual row (0 when none)."""
+    before = _fold(" ".join(w.word.text for w in row[max(0, i - 3) : i]))
+    return next((strength for strength, pattern in _NUMBER_KEYWORDS if pattern.search(before)), 0.0)
+
+
+def _document_number_shape(token: str) -> bool:
+    """Whether a token can be a document number: digits in it, and not a small count, price, rate, time or date.
+    (A booking code of capitals only, ``Auftragsnummer: AEXVDX``, is not taken: ``plausible`` wants a digit.)"""
+    if len(token) < 2 or not any(c.isdigit() for c in token) or _parse_date(token) is not None:
+        return False
+    return not re.fullmatch(r"\d{1,3}([.,]\d{2})?%?|\d{1,2}:\d{2}(:\d{2})?", token)
+
+
+def labelled_numbers(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Sequence[str]) -> list[Span]:
+    """Every token printed right after a document-number keyword (``Rechnungs-Nr.``, ``Receipt #``,
+    ``Auftragsnummer:``), as an ``invoice_number`` span whose confidence is the model's probability for it."""
+    out: list[Span] = []
+    for rows in rows_by_page.values():
+        for row in rows:
+            for i in range(1, len(row)):
+                strength = _number_label(row, i)
+                if strength and _document_number_shape(_number_token(row[i].word.text)):
+                    out.append(_span("invoice_number", [row[i]], labels))
+    return out
+
+
+def number_label_strength(span: Span, tagged_by_page: dict[int, list[TaggedWord]]) -> float:
+    """Strength of the document-number keyword printed right before ``span`` on its visual row (0 when none)."""
+    first = span.words[0]
+    for row in page_rows(tagged_by_page.get(span.page, [])):
+        for i, w in enumerate(row):
+            if w.index == first.index and w.page == first.page:
+                return _number_label(row, i)
+    return 0.0
+
+
 def _invoice_number(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Sequence[str]) -> Span | None:
     found: list[tuple[float, list[TaggedWord]]] = []
     for rows in rows_by_page.values():
         for row in rows:
             for i in range(1, len(row)):
-                token = _number_token(row[i].word.text)
-                if len(token) < 2 or not any(c.isdigit() for c in token) or _parse_date(token) is not None:
-                    continue
-                if re.fullmatch(r"\d{1,3}([.,]\d{2})?%?|\d{1,2}:\d{2}(:\d{2})?", token):
-                    continue  # a small count, a price, a rate or a time is no document number
-                before = _fold(" ".join(w.word.text for w in row[max(0, i - 3) : i]))
-                for strength, pattern in _NUMBER_KEYWORDS:
-                    if pattern.search(before):
-                        found.append((strength + _label_probability(row[i], labels, "B-invoice_number"), [row[i]]))
-                        break
+                strength = _number_label(row, i)
+                if strength and _document_number_shape(_number_token(row[i].word.text)):
+                    found.append((strength + _label_probability(row[i], labels, "B-invoice_number"), [row[i]]))
     if not found:
         return None
     return _span("invoice_number", max(found, key=lambda e: e[0])[1], labels)
