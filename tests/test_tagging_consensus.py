@@ -106,3 +106,17 @@ def test_one_misread_word_of_the_vendor_is_respelt_and_the_others_are_kept() -> 
         ]
     )
     assert vendor_of(ocr(doc), probs) == "OUTBACK STEAKHOUSE"
+
+
+def test_a_document_title_is_no_vendor_and_a_legal_name_in_prose_stands_in_for_a_missing_one() -> None:
+    doc, probs = make_document(
+        [
+            (40, [("ICE", 50, "B-vendor_name"), ("Fahrkarte", 80, "I-vendor_name")]),
+            (300, [("Kunde:", 50, None), ("Muster", 100, None), ("GmbH", 150, None)]),  # the customer's
+            (320, [("Buchung", 50, None), ("erfolgte", 100, None), ("um", 150, None), ("9:28", 170, None),
+                   ("Uhr.", 200, None), ("DB", 230, None), ("Fernverkehr", 250, None), ("AG,", 320, None),
+                   ("Stephensonstr.", 345, None), ("1", 430, None)]),
+            (400, [("www.bahn.de/agb", 50, None)]),
+        ]
+    )  # fmt: skip
+    assert vendor_of(doc, probs) == "DB Fernverkehr AG"

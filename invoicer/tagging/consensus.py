@@ -9,6 +9,9 @@ line. Two uses of that repetition:
   the vendor (``JIM BLOCK RESTAURANT`` and ``WWW.JIM-BLOCK.DE``); with no such row, a printed web
   address's name itself (``visit Walgreens.com`` → ``Walgreens``) replaces a vendor that the model was
   unsure of and that has no legal form.
+* With no vendor at all (or only a document title such as "ICE Fahrkarte", which ``plausible`` refuses),
+  the first company name with a legal form printed outside item rows, customer blocks and bank lines
+  (:func:`legal_names`: "... Uhr. DB Fernverkehr AG/DB Regio AG, ...").
 * :func:`respell_vendor`: a word of the vendor name that the page prints elsewhere in another
   spelling, more often or more confidently read (``STARBUCWS`` at the top, ``STARBUCKS`` three times
   further down), takes that spelling.
@@ -202,6 +205,52 @@ def _matches(text: str, names: Sequence[str]) -> bool:
     return False
 
 
+#: Rows naming a bank, a payment or the customer: a company named there is not the vendor.
+_NOT_VENDOR_ROW = re.compile(
+    r"(?i)bank|iban|\bbic\b|konto|sparkasse|payment|zahlung|kunde|customer|client|rechnungsempf|bill to|ship to|"
+    r"lieferadresse|empf[aä]nger"
+)
+#: Legal forms that are also everyday words or abbreviations ("ab" = from, "as", "sa(lad)"): a name ending in one
+#: needs two name words before it.
+_AMBIGUOUS_FORMS = frozenset({"ab", "as", "sa", "se", "sl", "cv", "co", "ek", "ug", "nv", "bv", "oy", "sp"})
+
+
+def legal_names(tagged: Sequence[TaggedWord], labels: Sequence[str]) -> list[Span]:
+    """Company names ending in a legal form ("DB Fernverkehr AG", "MADISON Hotel GmbH") on the pages, top to
+    bottom, outside item rows, customer blocks and bank or payment lines."""
+    from invoicer.tagging.keywords import LEGAL_FORMS, _ends_name_on_the_left, _legal_parts, _name_word, page_rows
+    from invoicer.tagging.labels import entity_type
+
+    found: list[Span] = []
+    by_page: dict[int, list[TaggedWord]] = {}
+    for w in tagged:
+        by_page.setdefault(w.page, []).append(w)
+    for page in sorted(by_page):
+        for row in page_rows(by_page[page]):
+            if _NOT_VENDOR_ROW.search(" ".join(w.word.text for w in row)):
+                continue
+            for k, w in enumerate(row):
+                parts = _legal_parts(w.word.text)
+                if k == 0 or not parts or parts[-1] not in LEGAL_FORMS:
+                    continue
+                start = k
+                while start > 0 and k - start < 8:
+                    previous = row[start - 1].word.text
+                    if not _name_word(previous) or _ends_name_on_the_left(previous):
+                        break
+                    start -= 1
+                words = row[start : k + 1]
+                kinds = {entity_type(x.label) or "" for x in words}
+                if start == k or any(t.startswith("item_") or t == "customer_name" for t in kinds):
+                    continue
+                if parts[-1] in _AMBIGUOUS_FORMS and k - start < 2:
+                    continue
+                if not any(re.search(r"[^\W\d_]{2}", x.word.text) for x in words[:-1]):
+                    continue  # "20 SDN": no name before the legal form
+                found.append(_as_vendor(words, labels))
+    return found
+
+
 def vendor_from_web_address(
     fields: Sequence[Field], candidates: Sequence[Span], tagged: Sequence[TaggedWord], labels: Sequence[str]
 ) -> tuple[Field, ...]:
@@ -225,6 +274,9 @@ def vendor_from_web_address(
             if words and _matches(" ".join(w.word.text for w in words), names):
                 chosen = _as_vendor(words, labels)
                 break
+    if chosen is None and vendor is None:
+        legal = legal_names(tagged, labels)
+        chosen = legal[0] if legal else None
     if chosen is None:
         unsure = vendor is None or vendor.confidence < UNSURE_VENDOR
         sites = web_names(tagged, e_mail=False)
@@ -233,7 +285,8 @@ def vendor_from_web_address(
         _, word, printed = sites[0]
         site_word = replace(word, word=Word(printed, word.word.bbox, word.word.confidence))
         chosen = _as_vendor([site_word], labels)
-    field = Field("vendor_name", None, chosen.text, round(chosen.confidence, 4), chosen.page, chosen.bbox)
+    text = chosen.text.rstrip(",;:")
+    field = Field("vendor_name", None, text, round(chosen.confidence, 4), chosen.page, chosen.bbox)
     return tuple(field if f.name == "vendor_name" else f for f in fields) + (() if vendor is not None else (field,))
 
 

@@ -266,6 +266,15 @@ _OTHER_NUMBER_LABEL = re.compile(
 )
 
 
+#: Words of a document's title or copy note, never a party's name on their own (folded).
+_TITLE_WORDS = frozenset(
+    {"online", "ticket", "fahrkarte", "fahrschein", "einzelfahrschein", "tageskarte", "ice", "ic", "ec",
+     "rechnung", "invoice", "receipt", "quittung", "beleg", "kassenbon", "bon", "kundenbeleg", "handlerbeleg",
+     "zahlungsbeleg", "bewirtungsbeleg", "kopie", "copy", "duplikat", "duplicate", "original", "facture",
+     "factura", "fattura", "factuur", "kvitto", "bill", "folio", "customer", "merchant", "z", "b"}
+)  # fmt: skip
+
+
 def words_by_page(tagged: Sequence[TaggedWord]) -> dict[int, list[TaggedWord]]:
     """The tagged words of each page number, in reading order."""
     by_page: dict[int, list[TaggedWord]] = {}
@@ -300,6 +309,10 @@ def plausible(name: str, text: str) -> bool:
         return False  # "E6.00" (a price), "03.12.18" (a date) are no document numbers
     if name in ("vendor_tax_id", "invoice_number", "po_number"):
         return any(c.isdigit() for c in text)
+    if name in ("vendor_name", "customer_name"):
+        # a name has a word of two letters or more and is not a document's title ("ICE Fahrkarte", "(z.B.")
+        words = re.findall(r"[^\W\d_]+", _fold(text))
+        return any(len(w) >= 2 for w in words) and not all(w in _TITLE_WORDS for w in words)
     return any(c.isalpha() for c in text)
 
 
