@@ -91,19 +91,19 @@ class ValidateSettings:
     # Confidences are calibrated probabilities of being right when the tagger's model ships a calibration
     # (invoicer/validate/calibration.py); how the defaults were chosen: benchmarks/validate/README.md
     field_min_confidence: tuple[str, ...] = (
-        "vendor_name=0.9113",
+        "vendor_name=0.9399",
         "vendor_address=1",
         "vendor_tax_id=0.8814",
         "customer_name=0.9606",
-        "invoice_number=0.6972",
-        "invoice_date=0.692",
-        "due_date=0.8203",
-        "po_number=0.7811",
-        "currency=0.7135",
+        "invoice_number=0.6355",
+        "invoice_date=0.4594",
+        "due_date=0.7793",
+        "po_number=0.7748",
+        "currency=0.6435",
         "subtotal=0.6092",
         "tax_total=0.9401",
         "total=0.9225",
-        "iban=0.8168",
+        "iban=0.8165",
     )
     rounding_tolerance: float = 0.02  # money comparisons (subtotal + tax = total, line sums)
     max_future_days: int = 1  # invoice date may be at most this far in the future
