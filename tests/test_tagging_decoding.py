@@ -330,3 +330,20 @@ def test_a_line_labelled_only_as_tax_is_not_an_item_and_a_bare_number_is_no_pric
         item(124, ["BANANA", "CRM"], None, "1099"),  # OCR lost the decimal point: no price, and not a continuation
     ]
     assert items_of(rows) == [("LEGACY SKYWALK", None, None, "66.90")]
+
+
+def test_a_total_below_the_sum_of_its_line_items_gives_way_to_that_sum_printed_with_a_total_keyword() -> None:
+    rows = [
+        item(100, ["Kaffee", "XL"], "4", "13,60"),
+        item(112, ["Milchkaffee"], "2", "5,80"),
+        (140, [("Summe", 50, None), ("19,40", 480, None)]),
+        (152, [("Bar", 50, None), ("20,00", 480, None)]),
+        (164, [("MwSt", 50, None), ("19%", 100, None), ("3,10", 480, "B-total")]),  # the model's pick
+    ]
+    assert fields_of(*make_document(rows))["total"][0] == "19.40"
+    # a discount on the whole document takes the total below its items: left alone
+    discounted = [*rows[:4], (164, [("Rabatt", 50, None), ("-2,00", 400, None), ("17,40", 480, "B-total")])]
+    assert fields_of(*make_document(discounted))["total"][0] == "17.40"
+    # the sum handed over in cash is not the total
+    cash = [*rows[:2], (152, [("Gegeben", 50, None), ("19,40", 480, None)]), rows[4]]
+    assert fields_of(*make_document(cash))["total"][0] == "3.10"

@@ -205,6 +205,9 @@ _NOT_TOTAL_WORDS = re.compile(
     r"sub|zwischen|netto|\bnet\b|mwst|ust|steuer|\btax\b|vat|tva|btw|iva|\bht\b|change|ruckgeld|wechselgeld|"
     r"gegeben|tender|cash|discount|rabatt|saving|excl"
 )
+_DISCOUNT_WORDS = re.compile(
+    r"discount|rabatt|nachlass|remise|descuento|sconto|korting|coupon|voucher|gutschein|skonto|abzug|reduction"
+)
 _SUBTOTAL_WORDS = re.compile(r"sub|zwischen|netto|\bnet\b|\bht\b|excl|base|nettobetrag|subtotaal")
 _TAX_WORDS = re.compile(r"tax|vat|mwst|ust|steuer|tva|btw|iva|gst|sst")
 _DATE_WORDS = re.compile(r"date|datum|fecha|tarikh|\bdatu|le\b|issued|ausgestellt")
@@ -426,6 +429,51 @@ def choose_fields(tagged: Sequence[TaggedWord], spans: Sequence[Span], document:
     return tuple(fields)
 
 
+def total_from_items(
+    fields: Sequence[Field], items: Sequence[LineItem], tagged: Sequence[TaggedWord], labels: Sequence[str]
+) -> tuple[Field, ...]:
+    """The total checked against the line items: when their amounts add up to an amount printed on the page
+    outside the item rows, and the chosen total is missing or smaller than that sum (a total below its own
+    items: a tip, a change or a tax amount was taken), the printed sum is the total — the one with a total
+    keyword on its row, else the lowest. Its confidence is the model's probability for that word."""
+    amounts = [_amount(i.amount) for i in items if i.amount]
+    if len(amounts) < 2 or any(a is None for a in amounts):
+        return tuple(fields)
+    items_sum = sum((a for a in amounts if a is not None), Decimal(0))
+    if items_sum <= 0:
+        return tuple(fields)
+    total = next((f for f in fields if f.name == "total"), None)
+    chosen = _amount(total.raw) if total is not None and total.raw else None
+    if chosen is not None and chosen == items_sum:
+        return tuple(fields)
+    by_page = words_by_page(tagged)
+    item_boxes = [(i.page, i.bbox) for i in items if i.bbox is not None]
+    printed: list[tuple[bool, TaggedWord]] = []
+    for w in tagged:
+        if _amount(w.word.text) != items_sum or any(p == w.page and _inside(w.word.bbox, b) for p, b in item_boxes):
+            continue
+        span = Span("total", w.page, (w,), True)
+        left, _ = _row_context(span, by_page)
+        if _NOT_TOTAL_WORDS.search(left):
+            continue  # the sum handed over in cash ("Gegeben 20,00"), a net or tax amount
+        printed.append((bool(_TOTAL_WORDS.search(left)), w))
+    if not printed:
+        return tuple(fields)
+    if any(_DISCOUNT_WORDS.search(_fold(w.word.text)) for w in tagged):
+        return tuple(fields)  # a discount on the whole document takes the total below its items
+    if chosen is not None and chosen >= items_sum:
+        return tuple(fields)  # tax, tips and rounding come on top of the items
+    _, word = max(printed, key=lambda e: (e[0], e[1].page, e[1].word.bbox[1]))
+    probability = float(word.probs[list(labels).index("B-total")]) if word.probs is not None else 0.0
+    field = Field("total", None, word.word.text, round(probability, 4), word.page, word.word.bbox)
+    return tuple(field if f.name == "total" else f for f in fields) + (() if total is not None else (field,))
+
+
+def _inside(box: BBox, outer: BBox) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] - 0.5 <= cx <= outer[2] + 0.5 and outer[1] - 0.5 <= cy <= outer[3] + 0.5
+
+
 # ----------------------------------------------------------------------------------------------
 # 5: everything
 # ----------------------------------------------------------------------------------------------
@@ -476,6 +524,8 @@ def decode(
 
         fields = vendor_from_web_address(respell_vendor(fields, tagged), candidates, tagged, labels)
     items = group_rows(tagged)
+    if keyword_candidates:
+        fields = total_from_items(fields, items, tagged, labels)
     if not normalize:
         return tuple(replace(f, value=f.raw) for f in fields), items, ()
     return normalize_result(document, fields, items)

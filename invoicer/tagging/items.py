@@ -44,7 +44,7 @@ __all__ = ["ItemRow", "complete_row", "group_rows", "parse_row"]
 
 #: Lines that sum up or pay for the items, never an item themselves (folded text, word starts).
 _NOT_ITEM = re.compile(
-    r"(total|totaal|totale|summe|betrag|ruckgeld|rueckgeld|wechselgeld|"  # anywhere: "Gesamtbetrag", "SUBTOTAL"
+    r"(total|totaal|totale|summe|betrag|r[a-z]{1,2}ckgeld|wechselgeld|"  # anywhere: "Gesamtbetrag", "SUBTOTAL"
     r"(?<![a-z])(gesamt|zu zahlen|montant|a payer|te betalen|a pagar|grand|balance|amount due|amount paid|"
     r"rounding|rundung|change|gegeben|tendered|cash|bar|kartenzahlung|girocard|ec-karte|ec karte|mastercard|"
     r"visa|amex|american express|maestro|credit|debit|card|kreditkarte|payment|zahlung|bezahlt|paid|netto|"
