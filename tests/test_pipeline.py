@@ -71,7 +71,8 @@ def test_inconsistent_totals_need_review(settings: Settings) -> None:
 
 
 def test_low_confidence_needs_review(settings: Settings) -> None:
-    s = replace(settings, validate=ValidateSettings(min_confidence=0.995))
+    # every field, the required ones included, below the threshold (optional ones alone would be withheld)
+    s = replace(settings, validate=ValidateSettings(min_confidence=0.995, field_min_confidence=()))
     with fake_pipeline(s) as p:
         ex = p.extract(DOCUMENTS / "invoice_born_digital.pdf")
     assert ex.status is ExtractionStatus.NEEDS_REVIEW

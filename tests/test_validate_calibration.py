@@ -184,7 +184,11 @@ def extraction(**confidences: float) -> Extraction:
 def test_per_field_thresholds_decide_the_confidence_rule_with_reasons() -> None:
     ex = extraction(vendor_name=0.85, total=0.95, invoice_number=0.7)
     rule = RULES.get("confidence")
-    settings = ValidateSettings(min_confidence=0.9, field_min_confidence=("vendor_name=0.8", "invoice_number=0.75"))
+    settings = ValidateSettings(
+        min_confidence=0.9,
+        field_min_confidence=("vendor_name=0.8", "invoice_number=0.75"),
+        optional_low_confidence="review",  # every field counts
+    )
     result = rule(ex, settings, RuleContext())
     assert result.outcome is RuleOutcome.FAIL and result.fields == ("invoice_number",)
     assert "invoice_number 0.7 < 0.75" in result.message
@@ -241,3 +245,33 @@ def test_the_tagger_applies_a_calibration_only_when_the_model_folder_has_one(tmp
     assert got["currency"].confidence == pytest.approx(0.58)
     unchanged = LayoutLMTagger(tmp_path, runtime=FakeRuntime(probs), calibrate=False).tag(doc)
     assert {f.name: f.confidence for f in unchanged.fields}["total"] == pytest.approx(0.9)
+
+
+def test_an_optional_field_below_its_threshold_is_withheld_from_an_approved_record_not_sent_to_review() -> None:
+    ex = extraction(vendor_name=0.95, total=0.95, invoice_number=0.5, currency=0.95)
+    ex = replace(ex, fields=(*ex.fields, Field("invoice_date", "2024-03-01", "01.03.2024", 0.95)))
+    settings = ValidateSettings(min_confidence=0.9, field_min_confidence=())
+    assert settings.optional_low_confidence == "withhold"
+    result = RULES.get("confidence")(ex, settings, RuleContext())
+    assert result.outcome is RuleOutcome.PASS and result.fields == ("invoice_number",)
+    assert "withheld" in result.message and "invoice_number 0.5 < 0.9" in result.message
+    stage = ValidateStage(settings, ("required_fields", "confidence"), normalize=False)
+    done = stage.run(ex, Deadline.never())
+    assert done.status is ExtractionStatus.AUTO_APPROVED
+    number = next(f for f in done.fields if f.name == "invoice_number")
+    assert number.value is None and number.raw == "17" and number.confidence == 0.5  # printed text kept
+    assert done.value("total") == "10.00"
+    # a required field below its threshold still sends the document to review, with every value kept
+    low_total = replace(ex, fields=tuple(replace(f, confidence=0.5) if f.name == "total" else f for f in ex.fields))
+    reviewed = stage.run(low_total, Deadline.never())
+    assert reviewed.status is ExtractionStatus.NEEDS_REVIEW and reviewed.value("invoice_number") == "17"
+    failed = next(r for r in reviewed.validation if r.rule == "confidence")
+    assert failed.fields == ("total",) and "optional, below threshold: invoice_number" in failed.message
+
+
+def test_optional_low_confidence_is_checked_when_settings_are_read() -> None:
+    assert load_settings(
+        env={"INVOICER_VALIDATE_OPTIONAL_LOW_CONFIDENCE": "review"}
+    ).validate.optional_low_confidence == ("review")
+    with pytest.raises(ConfigError, match="optional_low_confidence"):
+        load_settings(env={"INVOICER_VALIDATE_OPTIONAL_LOW_CONFIDENCE": "ignore"})

@@ -15,7 +15,9 @@ cache of ``benchmarks/fields`` (same stages, same results, faster reruns). Repor
   and overall, by :mod:`invoicer.tagging.scoring`'s rules (normalized values, labelled alternates
   accepted). A value for a field the yardstick does not list (not printed on the document) counts as
   wrong; how many such values there were is reported (``unlabelled``); the same for the booking fields
-  alone (vendor_name, invoice_number, invoice_date, currency, total) is reported beside it;
+  alone (vendor_name, invoice_number, invoice_date, currency, total) is reported beside it; optional
+  fields withheld from approved records for low confidence (``validate.optional_low_confidence =
+  "withhold"``, the default) are not values and are counted apart (``withheld``);
 * the ``needs_review`` reasons: per failing rule, and per rule and field (``confidence:total``).
 
 Nothing is tuned on the yardstick: the calibration and thresholds come from held-out data
@@ -95,6 +97,10 @@ def main() -> None:
                 reasons[f"failed:{ex.error.code}"] += 1
             values = {f.name: f for f in ex.fields if f.value is not None}
             if ex.status is ExtractionStatus.AUTO_APPROVED:
+                # optional fields withheld for low confidence (validate.optional_low_confidence): not booked
+                for f in ex.fields:
+                    if f.value is None and f.raw:
+                        per_field[f.name]["withheld"] += 1
                 for name, f in values.items():
                     counts = per_field[name]
                     counts["values"] += 1
@@ -136,6 +142,7 @@ def main() -> None:
         "command": " ".join(["python -m benchmarks.validate.acceptance", *sys.argv[1:]]),
         "data": f"benchmarks/yardstick ({n} hand-checked real PDFs from shared/data/receipts-pdf); never tuned on",
         "settings": {
+            "optional_low_confidence": settings.optional_low_confidence,
             "min_confidence": settings.min_confidence,
             "field_min_confidence": list(settings.field_min_confidence),
             "required_fields": list(settings.required_fields),
@@ -148,6 +155,7 @@ def main() -> None:
             "correct": total_correct,
             "correct_share": correct_share,
             "unlabelled": sum(c["unlabelled"] for c in per_field.values()),
+            "withheld": sum(c["withheld"] for c in per_field.values()),
             "booking_fields_only": {
                 "fields": list(BOOKING_FIELDS),
                 "values": booking_values,
@@ -160,9 +168,10 @@ def main() -> None:
                     "correct": c["correct"],
                     "correct_share": round(c["correct"] / c["values"], 4) if c["values"] else None,
                     "unlabelled": c["unlabelled"],
+                    "withheld": c["withheld"],
                 }
                 for name, c in per_field.items()
-                if c["values"]
+                if c["values"] or c["withheld"]
             },
         },
         "acceptance": {

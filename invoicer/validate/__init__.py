@@ -46,6 +46,7 @@ __all__ = [
     "match_vendor",
     "normalize_extraction",
     "normalize_invoice_number",
+    "withhold_fields",
 ]
 
 
@@ -100,4 +101,19 @@ class ValidateStage:
                 country, country_source = evidence.country.country, evidence.country.source
         context = RuleContext(self.policy, self.today(), country, country_source)
         results = (*extraction.validation, *(rule(extraction, self.settings, context) for rule in self.rules))
-        return replace(extraction, validation=results, status=decide_status(results))
+        status = decide_status(results)
+        if status is ExtractionStatus.AUTO_APPROVED:
+            extraction = withhold_fields(extraction, results)
+        return replace(extraction, validation=results, status=status)
+
+
+def withhold_fields(extraction: Extraction, results: tuple[ValidationResult, ...]) -> Extraction:
+    """An approved extraction without the values of the optional fields the ``confidence`` rule found below
+    their thresholds (``validate.optional_low_confidence = "withhold"``): their value is cleared, their printed
+    text (``raw``), confidence and place stay, and the rule's message says why. A record booked without review
+    holds only values trusted that far."""
+    names = {n for r in results if r.rule == "confidence" and r.outcome is RuleOutcome.PASS for n in r.fields}
+    if not names:
+        return extraction
+    fields = tuple(replace(f, value=None) if f.name in names else f for f in extraction.fields)
+    return replace(extraction, fields=fields)

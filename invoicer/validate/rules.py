@@ -95,7 +95,8 @@ def required_fields(
 @RULES.register(
     "confidence",
     "Every extracted field is at least as confident as its threshold "
-    "(validate.field_min_confidence, else validate.min_confidence)",
+    "(validate.field_min_confidence, else validate.min_confidence); with validate.optional_low_confidence "
+    "= withhold only required fields must be, the others are listed to be withheld",
 )
 def confidence(
     extraction: Extraction, settings: ValidateSettings, context: RuleContext = DEFAULT_CONTEXT
@@ -104,10 +105,25 @@ def confidence(
         return ValidationResult("confidence", RuleOutcome.SKIP, "no fields extracted")
     needs = [(f, settings.min_confidence_for(f.name)) for f in extraction.fields]
     low = [(f.name, f.confidence, needed) for f, needed in needs if f.confidence < needed]
-    if low:
-        listed = ", ".join(f"{name} {conf:.4g} < {needed:g}" for name, conf, needed in low)
+    withhold = settings.optional_low_confidence == "withhold"
+    blocking = [x for x in low if not withhold or x[0] in settings.required_fields]
+    optional = [x for x in low if x not in blocking]
+
+    def listed(entries: list[tuple[str, float, float]]) -> str:
+        return ", ".join(f"{name} {conf:.4g} < {needed:g}" for name, conf, needed in entries)
+
+    if blocking:
+        message = f"low confidence for: {listed(blocking)}"
+        if optional:
+            message += f"; optional, below threshold: {listed(optional)}"
+        return ValidationResult("confidence", RuleOutcome.FAIL, message, tuple(name for name, _, _ in blocking))
+    if optional:
         return ValidationResult(
-            "confidence", RuleOutcome.FAIL, f"low confidence for: {listed}", tuple(name for name, _, _ in low)
+            "confidence",
+            RuleOutcome.PASS,
+            f"required fields confident; withheld from an approved record (optional, below threshold): "
+            f"{listed(optional)}",
+            tuple(name for name, _, _ in optional),
         )
     return ValidationResult("confidence", RuleOutcome.PASS, "all fields confident")
 
