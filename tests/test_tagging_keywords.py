@@ -215,3 +215,23 @@ def test_a_number_after_a_document_number_keyword_beats_an_unlabelled_one_the_mo
     assert fields_of(doc, probs)["invoice_number"][0] == "VBA9YC"
     doc, probs = make_document(rows, confidence=0.9)  # a confident model keeps its pick
     assert fields_of(doc, probs)["invoice_number"][0] == "7919"
+
+
+@pytest.mark.parametrize(
+    ("row", "value"),
+    [
+        ([("RECHNUNG", 50), ("NR.:", 120), ("390", 160)], "390"),  # a small number after an invoice keyword
+        ([("BED.", 50), ("1", 80), ("BON:", 100), ("270", 140)], "270"),
+        ([("TRAN.", 50), ("#:", 90), ("17527", 110)], "17527"),
+        ([("09-NOV-19/21:51", 50), ("RGNR:AR1405897", 200)], "AR1405897"),  # the keyword glued to the number
+        ([("VAT", 50), ("INVOICE:38014", 80)], "38014"),
+    ],
+)
+def test_document_numbers_after_or_glued_to_their_keyword(row: list[tuple[str, float]], value: str) -> None:
+    doc, probs = make_document([(300, [(text, x, None) for text, x in row])])
+    assert fields_of(doc, probs)["invoice_number"][0] == value
+
+
+def test_a_small_number_after_a_weak_keyword_is_no_document_number() -> None:
+    doc, probs = make_document([(300, [("Tisch", 50, None), ("12", 100, None)])])
+    assert "invoice_number" not in fields_of(doc, probs)

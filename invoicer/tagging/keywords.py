@@ -77,9 +77,10 @@ _NUMBER_KEYWORDS: tuple[tuple[float, re.Pattern[str]], ...] = (
     (0.25, re.compile(r"(?<![a-z])(beleg|bon|receipt|quittung|kassenbon|ticket|folio|bill|rechn|kvitto|kvittering|"
                       r"paragon|ricevuta|scontrino|recibo|kvitas)[\s.\-]*"
                       r"(nr|no|nummer|number|#|n°)?[\s.:#]*$")),
-    (0.2, re.compile(r"(?<![a-z])(auftrags?|order|bestell|booking|buchungs|reservierungs|confirmation|vorgangs)[\s.\-]*"
+    (0.2, re.compile(r"(?<![a-z])(auftrags?|order|ord|bestell|booking|buchungs|reservierungs|confirmation|vorgangs)"
+                     r"[\s.\-]*"
                      r"(nr|no|nummer|number|#|ref|reference|code)?[\s.:#]*$")),
-    (0.1, re.compile(r"(?<![a-z])(trans(aktions?|action)?|check|chk|tisch|table|kasse|beleg)[\s.\-]*"
+    (0.1, re.compile(r"(?<![a-z])(trans(aktions?|action)?|tran|check|chk|tisch|table|kasse|beleg)[\s.\-]*"
                      r"(nr|no|nummer|number|#)?[\s.:#]*$")),
 )  # fmt: skip
 _MONEY_SHAPE = re.compile(r"\d[.,]\d{2}(?!\d)")  # cents printed: "86,75", "$9.03", "1.234,50€"
@@ -223,30 +224,55 @@ def _number_label(row: Sequence[TaggedWord], i: int) -> float:
     return next((strength for strength, pattern in _NUMBER_KEYWORDS if pattern.search(before)), 0.0)
 
 
-def _document_number_shape(token: str) -> bool:
-    """Whether a token can be a document number: digits in it, and not a small count, price, rate, time or date.
-    (A booking code of capitals only, ``Auftragsnummer: AEXVDX``, is not taken: ``plausible`` wants a digit.)"""
+def _document_number_shape(token: str, strength: float = 0.0) -> bool:
+    """Whether a token can be a document number: digits in it, and not a price, rate, time or date, nor a small
+    count unless an invoice or receipt keyword stands before it ("RECHNUNG NR.: 390", "BON: 270")."""
     if len(token) < 2 or not any(c.isdigit() for c in token) or _parse_date(token) is not None:
         return False
-    return not re.fullmatch(r"\d{1,3}([.,]\d{2})?%?|\d{1,2}:\d{2}(:\d{2})?", token)
+    if re.fullmatch(r"\d{1,3}", token):
+        return strength >= 0.25
+    return not re.fullmatch(r"\d{1,3}[.,]\d{2}%?|\d{1,3}%|\d{1,2}:\d{2}(:\d{2})?", token)
+
+
+#: A document-number keyword glued to its value: "RGNR:AR1405897", "INVOICE:38014".
+_GLUED_LABEL = re.compile(r"^(?P<label>[^\W\d_][\w.\-]*?)[.:#]+(?P<value>\w[\w\-/]*)$")
+
+
+def _glued_number(word: TaggedWord) -> tuple[float, TaggedWord] | None:
+    """The value and its keyword's strength when ``word`` is a keyword glued to a document number."""
+    m = _GLUED_LABEL.match(word.word.text.strip())
+    if not m:
+        return None
+    label = _fold(m["label"])
+    strength = next((s for s, pattern in _NUMBER_KEYWORDS if pattern.search(label)), 0.0)
+    if not strength or not _document_number_shape(m["value"], strength):
+        return None
+    return strength, replace(word, word=replace(word.word, text=m["value"]))
 
 
 def labelled_numbers(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Sequence[str]) -> list[Span]:
     """Every token printed right after a document-number keyword (``Rechnungs-Nr.``, ``Receipt #``,
-    ``Auftragsnummer:``), as an ``invoice_number`` span whose confidence is the model's probability for it."""
+    ``Auftragsnummer:``) or glued to one (``RGNR:AR1405897``), as an ``invoice_number`` span whose confidence is
+    the model's probability for it."""
     out: list[Span] = []
     for rows in rows_by_page.values():
         for row in rows:
-            for i in range(1, len(row)):
-                strength = _number_label(row, i)
-                if strength and _document_number_shape(_number_token(row[i].word.text)):
+            for i in range(len(row)):
+                strength = _number_label(row, i) if i else 0.0
+                if strength and _document_number_shape(_number_token(row[i].word.text), strength):
                     out.append(_span("invoice_number", [row[i]], labels))
+                elif (glued := _glued_number(row[i])) is not None:
+                    out.append(_span("invoice_number", [glued[1]], labels))
     return out
 
 
 def number_label_strength(span: Span, tagged_by_page: dict[int, list[TaggedWord]]) -> float:
-    """Strength of the document-number keyword printed right before ``span`` on its visual row (0 when none)."""
+    """Strength of the document-number keyword printed right before ``span`` on its visual row, or glued to it
+    (0 when none)."""
     first = span.words[0]
+    glued = _glued_number(first)
+    if glued is not None:
+        return glued[0]
     for row in page_rows(tagged_by_page.get(span.page, [])):
         for i, w in enumerate(row):
             if w.index == first.index and w.page == first.page:
@@ -260,7 +286,7 @@ def _invoice_number(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Seq
         for row in rows:
             for i in range(1, len(row)):
                 strength = _number_label(row, i)
-                if strength and _document_number_shape(_number_token(row[i].word.text)):
+                if strength and _document_number_shape(_number_token(row[i].word.text), strength):
                     found.append((strength + _label_probability(row[i], labels, "B-invoice_number"), [row[i]]))
     if not found:
         return None
