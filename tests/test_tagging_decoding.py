@@ -347,3 +347,28 @@ def test_a_total_below_the_sum_of_its_line_items_gives_way_to_that_sum_printed_w
     # the sum handed over in cash is not the total
     cash = [*rows[:2], (152, [("Gegeben", 50, None), ("19,40", 480, None)]), rows[4]]
     assert fields_of(*make_document(cash))["total"][0] == "3.10"
+
+
+@pytest.mark.parametrize(
+    ("printed", "clean"),
+    [
+        ("X MANGO LASSI", "MANGO LASSI"),  # the multiplication sign of "2 X MANGO LASSI"
+        ("1X TONNO", "TONNO"),
+        ("0LIVEN COCKTAIL 4260154101244", "0LIVEN COCKTAIL"),  # the EAN printed after the name
+        ("DR OETKER SILKO4044935012796", "DR OETKER SILKO"),  # ... or onto it
+        ("APRIKOSEN :", "APRIKOSEN"),
+        ("GUINESS &", "GUINESS"),
+        ("Toner schwarz Seriennr. FU20283724", "Toner schwarz Seriennr. FU20283724"),  # a serial number stays
+        ('Laptop bag 15.6"', 'Laptop bag 15.6"'),
+    ],
+)
+def test_descriptions_lose_the_receipts_marks_around_them(printed: str, clean: str) -> None:
+    from invoicer.tagging.items import clean_description
+
+    assert clean_description(printed) == clean
+
+
+def test_a_quantity_printed_before_the_description_is_the_rows_quantity() -> None:
+    row = (100, [("2X", 50, "B-item_description"), ("KROMBACHER", 70, "I-item_description"),
+                 ("8,80", 480, "B-item_amount")])  # fmt: skip
+    assert items_of([row]) == [("KROMBACHER", "2", None, "8.80")]

@@ -40,7 +40,7 @@ from invoicer.tagging.labels import column_of, entity_type, is_begin
 if TYPE_CHECKING:
     from invoicer.tagging.decoding import TaggedWord
 
-__all__ = ["ItemRow", "complete_row", "group_rows", "parse_row"]
+__all__ = ["ItemRow", "clean_description", "complete_row", "group_rows", "leading_quantity", "parse_row"]
 
 #: Lines that sum up or pay for the items, never an item themselves (folded text, word starts).
 _NOT_ITEM = re.compile(
@@ -151,8 +151,11 @@ class ItemRow:
         same_page = [w.word.bbox for w in used if w.page == self.page]
         confidences = [w.confidence for w in used]
         values = {c: (self.cells[c].word.text if c in self.cells else None) for c in LINE_ITEM_COLUMNS}
+        printed = " ".join(w.word.text for w in described)
+        if values["quantity"] is None:
+            values["quantity"] = leading_quantity(printed)
         return LineItem(
-            description=" ".join(w.word.text for w in described) or None,
+            description=clean_description(printed),
             quantity=values["quantity"],
             unit_price=values["unit_price"],
             amount=values["amount"],
@@ -161,6 +164,31 @@ class ItemRow:
             page=self.page,
             bbox=union_bbox(same_page) if same_page else None,
         )
+
+
+_GLUED_CODE = re.compile(r"(?<=[^\d\s])\d{12,14}$")  # an EAN printed onto the name: "SILKO4044935012796"
+_LEADING_QUANTITY = re.compile(r"^(\d{1,3})\s?[x×*]$", re.IGNORECASE)  # "1X TONNO", "2x Cola"
+
+
+def clean_description(text: str) -> str | None:
+    """A description without the receipt's marks around it: a leading multiplication sign or quantity
+    ("x MANGO LASSI", "1X TONNO": see :func:`leading_quantity`), trailing article or EAN numbers (8 digits or
+    more, or 12-14 glued to the name), and trailing lone punctuation ("APRIKOSEN :", "GUINESS &")."""
+    words = text.split()
+    while words and (words[0].casefold() in ("x", "×", "*") or _LEADING_QUANTITY.match(words[0])):
+        words = words[1:]
+    while words and (re.fullmatch(r"[^\w]+", words[-1]) or re.fullmatch(r"\d{8,}", words[-1])):
+        words = words[:-1]
+    if words:
+        words[-1] = _GLUED_CODE.sub("", words[-1])
+    return " ".join(words) or None
+
+
+def leading_quantity(text: str) -> str | None:
+    """The quantity printed before a description ("2X KROMBACHER" → "2"), or None."""
+    first = text.split()[:1]
+    m = _LEADING_QUANTITY.match(first[0]) if first else None
+    return m.group(1) if m else None
 
 
 def _column(w: TaggedWord) -> str | None:
