@@ -372,3 +372,16 @@ def test_a_quantity_printed_before_the_description_is_the_rows_quantity() -> Non
     row = (100, [("2X", 50, "B-item_description"), ("KROMBACHER", 70, "I-item_description"),
                  ("8,80", 480, "B-item_amount")])  # fmt: skip
     assert items_of([row]) == [("KROMBACHER", "2", None, "8.80")]
+
+
+def test_an_untagged_row_joins_when_its_price_lines_up_with_a_price_the_table_rows_showed() -> None:
+    # the model tagged the first row's words but no amount; the amount read from its prices shows the column
+    rows = [
+        (100, [("ICE", 50, "B-item_description"), ("Fahrkarte", 75, "I-item_description"), ("1", 200, None),
+               ("86,00€", 260, None), ("86,00€", 320, None), ("13,73€", 380, None)]),
+        (112, [("Reservierung", 50, None), ("1", 200, None), ("0,00€", 260, None), ("Gültig", 420, None)]),
+        (124, [("Summe", 50, None), ("86,00€", 260, None)]),
+        (200, [("Leipzig", 50, "B-item_description"), ("Hbf", 100, "I-item_description"),
+               ("5688", 320, "B-item_amount")]),  # a bare number in a table with cents is no price
+    ]  # fmt: skip
+    assert [(d, a) for d, _, _, a in items_of(rows)] == [("ICE Fahrkarte", "86.00"), ("Reservierung", "0.00")]

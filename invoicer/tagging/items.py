@@ -404,17 +404,57 @@ def group_rows(tagged: Sequence[TaggedWord]) -> tuple[LineItem, ...]:
         chosen = set(tagged_rows)
         if not any(_money(w.word.text) is not None for k in chosen for w in vrows[k]):
             chosen |= _rows_under_heading(vrows, excluded)
-        edges = [w.word.bbox[2] for k in chosen for w in vrows[k] if _column(w) == "amount" and _is_amount(w)]
+        # prices with cents anywhere in the table: a bare number tagged as a price there is no price
+        cents = any(_money(w.word.text) is not None for k in chosen for w in vrows[k])
+        edges = [
+            w.word.bbox[2]
+            for k in chosen
+            for w in vrows[k]
+            if _column(w) == "amount" and (_money(w.word.text) is not None or (not cents and _is_amount(w)))
+        ]
         if edges:
             chosen |= _aligned_rows(vrows, chosen, edges, excluded)
-        cents = any(_money(w.word.text) is not None for k in tagged_rows for w in vrows[k] if _column(w) == "amount")
-        found = [parse_row(page, vrows[k], edges, k not in tagged_rows, not cents) for k in sorted(chosen)]
-        found = _join_rows(found, rows[-1] if rows else None)
-        for row in found:
-            complete_row(row, edges)
+        kept = _copy(rows[-1]) if rows else None  # joining may extend the previous page's last row
+        found = _page_items(page, vrows, chosen, tagged_rows, edges, cents, rows[-1] if rows else None)
+        # the price columns the rows showed (read or inferred) find table rows the model left untagged
+        columns = [w.word.bbox[2] for r in found for c in ("amount", "unit_price") if (w := r.cells.get(c)) is not None]
+        more = _aligned_rows(vrows, chosen, columns, excluded) if columns else set()
+        if more:
+            chosen |= more
+            if rows and kept is not None:
+                rows[-1] = kept
+            found = _page_items(page, vrows, chosen, tagged_rows, edges or columns, cents, rows[-1] if rows else None)
         rows.extend(found)
     items = (r.to_item() for r in rows if r.priced and (r.description or r.continuation))
     return tuple(i for i in items if i is not None)
+
+
+def _copy(row: ItemRow) -> ItemRow:
+    return replace(
+        row,
+        words=list(row.words),
+        description=list(row.description),
+        cells=dict(row.cells),
+        continuation=list(row.continuation),
+        numbers=list(row.numbers),
+    )
+
+
+def _page_items(
+    page: int,
+    vrows: list[list[TaggedWord]],
+    chosen: set[int],
+    tagged_rows: set[int],
+    edges: Sequence[float],
+    cents: bool,
+    previous: ItemRow | None,
+) -> list[ItemRow]:
+    """The item rows of one page from its chosen visual rows: parsed, joined, completed."""
+    found = [parse_row(page, vrows[k], edges, k not in tagged_rows, not cents) for k in sorted(chosen)]
+    found = _join_rows(found, previous)
+    for row in found:
+        complete_row(row, edges)
+    return found
 
 
 def _rows_under_heading(vrows: list[list[TaggedWord]], excluded: set[int]) -> set[int]:
