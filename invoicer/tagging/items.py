@@ -417,7 +417,7 @@ def group_rows(tagged: Sequence[TaggedWord]) -> tuple[LineItem, ...]:
         kept = _copy(rows[-1]) if rows else None  # joining may extend the previous page's last row
         found = _page_items(page, vrows, chosen, tagged_rows, edges, cents, rows[-1] if rows else None)
         # the price columns the rows showed (read or inferred) find table rows the model left untagged
-        columns = [w.word.bbox[2] for r in found for c in ("amount", "unit_price") if (w := r.cells.get(c)) is not None]
+        columns = [r.cells[c].word.bbox[2] for r in found for c in ("amount", "unit_price") if c in r.cells]
         more = _aligned_rows(vrows, chosen, columns, excluded) if columns else set()
         if more:
             chosen |= more
