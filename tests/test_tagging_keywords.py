@@ -235,3 +235,10 @@ def test_document_numbers_after_or_glued_to_their_keyword(row: list[tuple[str, f
 def test_a_small_number_after_a_weak_keyword_is_no_document_number() -> None:
     doc, probs = make_document([(300, [("Tisch", 50, None), ("12", 100, None)])])
     assert "invoice_number" not in fields_of(doc, probs)
+
+
+@pytest.mark.parametrize("printed", ["22SEP'18 12:46", "26 AUG 19 12:40"])
+def test_a_date_with_a_spelled_out_month_and_a_two_digit_year_is_found_without_a_keyword(printed: str) -> None:
+    words = [(text, 50 + 60 * k, None) for k, text in enumerate(printed.split())]
+    doc, probs = make_document([(100, words)])
+    assert fields_of(doc, probs)["invoice_date"][0] in ("2018-09-22", "2019-08-26")

@@ -85,7 +85,8 @@ _NUMBER_KEYWORDS: tuple[tuple[float, re.Pattern[str]], ...] = (
 )  # fmt: skip
 _MONEY_SHAPE = re.compile(r"\d[.,]\d{2}(?!\d)")  # cents printed: "86,75", "$9.03", "1.234,50€"
 _ID_LABEL = re.compile(r"(nr|no|nummer|number|#|id|ref)[.:]?$")  # "VU-Nr 4556695619" is no amount
-_YEAR = re.compile(r"(19|20)\d\d|\d{1,2}[./-]\d{1,2}[./-]\d{2}\b")
+#: A year in a candidate date: four digits, a numeric date's two, or two after a month name ("22SEP'18", "26 AUG 19").
+_YEAR = re.compile(r"(19|20)\d\d|\d{1,2}[./-]\d{1,2}[./-]\d{2}\b|\d{1,2}\s?[^\W\d_]{3,9}\.?\s?['’]?\d{2}\b")
 
 
 def page_rows(words: Sequence[TaggedWord]) -> list[list[TaggedWord]]:

@@ -40,7 +40,7 @@ _NUMERIC = re.compile(
 _COMPACT = re.compile(r"(?<![\d.,/-])(?P<d>\d{8})(?!\d|[.,-]\d)")
 _MONTH_WORD = r"[^\W\d_]{3,12}\.?"
 _TEXT_DMY = re.compile(
-    rf"(?<![\w])(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|e|º|\.)?[\s./-]*(?:de\s+)?(?P<m>{_MONTH_WORD})[\s./,-]*(?:de\s+)?"
+    rf"(?<![\w])(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|e|º|\.)?[\s./-]*(?:de\s+)?(?P<m>{_MONTH_WORD})[\s./,'’-]*(?:de\s+)?"
     r"(?P<y>\d{4}|\d{2})(?!\d)",
     re.IGNORECASE,
 )
