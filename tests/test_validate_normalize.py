@@ -264,3 +264,14 @@ def test_a_web_address_and_a_country_name_on_the_page_decide_a_dollar_sign() -> 
     assert alone.value("currency") is None  # one hint alone decides nothing
     initials = normalize_extraction(extraction(["TOTAL $42.0", "z.B. NO.12.DE", "USA"], total="$42.0"))
     assert initials.value("currency") is None  # abbreviations are no web addresses
+
+
+def test_a_five_digit_postcode_in_a_german_document_places_the_vendor_in_germany() -> None:
+    lines = ["Rechnung", "Summe 12,50", "Datum 24.07.2020", "MwSt 19%", "Bar 20,00", "Rückgeld 7,50"]
+    ex = normalize_extraction(extraction(lines, total="12,50", vendor_address="Hauptstr. 1, 04109 Leipzig"))
+    assert ex.value("currency") == "EUR"  # not printed: the vendor's country decides, and says so
+    assert "DE" in results(ex, RuleOutcome.PASS)["normalize_currency"]
+    # the same postcode in an English document says nothing about the country
+    english = ["Invoice", "Total 12.50", "Date 07/24/2020", "Tax", "Cash", "Change"]
+    ex = normalize_extraction(extraction(english, total="12.50", vendor_address="1 Main St, 04109 Springfield"))
+    assert ex.value("currency") is None

@@ -56,6 +56,9 @@ def _pipeline(model: str | None, ocr: str, compute_dtype: str | None = None) -> 
 
     settings = Settings()
     settings = replace(settings, ocr=replace(settings.ocr, engine=ocr, model=OCR_MODEL or settings.ocr.model))
+    # extraction quality: every value the tagger produced is scored, none withheld from an approved record
+    # (validate.optional_low_confidence = "withhold" is a booking policy, measured by benchmarks/validate)
+    settings = replace(settings, validate=replace(settings.validate, optional_low_confidence="review"))
     tagger = LayoutLMTagger(
         model, compute_dtype=compute_dtype or COMPUTE_DTYPE, threads=THREADS, keyword_candidates=KEYWORD_CANDIDATES
     )

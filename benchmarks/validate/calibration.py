@@ -34,11 +34,13 @@ import math
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from benchmarks.machine import machine_info
 from benchmarks.validate import common
+from invoicer.config import ValidateSettings
 from invoicer.document import FIELD_NAMES, Extraction, RuleOutcome
 from invoicer.validate.calibration import (
     BUCKETS,
@@ -83,7 +85,9 @@ def collect(args: argparse.Namespace) -> dict[str, Any]:
     from invoicer.datasets.yardstick import default_receipts_root, load_yardstick
 
     common.use_ocr_cache(args.cache)
-    pipeline, engine = common.make_pipeline(args.model, args.ocr, args.threads, calibrate=False)
+    # every value the tagger produced is a sample: none withheld by validate.optional_low_confidence
+    keep_all = replace(ValidateSettings(), optional_low_confidence="review")
+    pipeline, engine = common.make_pipeline(args.model, args.ocr, args.threads, calibrate=False, validate=keep_all)
     records: list[dict[str, Any]] = []
     t0 = time.perf_counter()
     with pipeline:

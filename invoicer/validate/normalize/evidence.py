@@ -213,6 +213,12 @@ def decide_country(clues: Iterable[CountryClue], min_strength: int = 2) -> tuple
     return top[0], f"{top[0].country} ({top[0].source})"
 
 
+#: Languages spoken in only one country that writes five-digit postcodes (Austria, Switzerland, Belgium and
+#: Luxembourg write four digits; Spanish and English are spoken in several five-digit countries).
+POSTCODE_COUNTRY_BY_LANGUAGE = {"de": "DE", "fr": "FR", "it": "IT"}
+_FIVE_DIGIT_POSTCODE = re.compile(r"(?<![\d.,/-])\d{5}\s+[^\W\d_]{2,}")  # "04109 Leipzig", "75008 PARIS"
+
+
 def detect_language(words: Iterable[str]) -> tuple[str | None, str]:
     """The language of the labels from keyword hits; None when fewer than two or tied."""
     hits: dict[str, set[str]] = {lang: set() for lang in LANGUAGE_KEYWORDS}
@@ -296,10 +302,14 @@ def collect_evidence(extraction: Extraction, context: NormalizationContext | Non
             cc = PHONE_PREFIXES.get(code) or PHONE_PREFIXES.get(code[:2])
             if cc:
                 clues.append(CountryClue(cc, f"phone number +{code}… on the page", 1))
+    language, language_note = detect_language(words)
+    if language in POSTCODE_COUNTRY_BY_LANGUAGE and _FIVE_DIGIT_POSTCODE.search(field_text("vendor_address")):
+        cc = POSTCODE_COUNTRY_BY_LANGUAGE[language]
+        what = f"a five-digit postcode in the vendor address and {language_note}"
+        clues.append(CountryClue(cc, what, 3, field_confidence("vendor_address")))
     clues = list(dict.fromkeys(clues))
     country, country_note = decide_country(clues)
 
-    language, language_note = detect_language(words)
     locale_lang = context.locale_language
 
     order: list[OrderEvidence] = []
