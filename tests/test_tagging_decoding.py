@@ -358,6 +358,7 @@ def test_a_total_below_the_sum_of_its_line_items_gives_way_to_that_sum_printed_w
         ("DR OETKER SILKO4044935012796", "DR OETKER SILKO"),  # ... or onto it
         ("APRIKOSEN :", "APRIKOSEN"),
         ("GUINESS &", "GUINESS"),
+        ("Gurken Stück POSTEN 16", "Gurken Stück"),  # the receipt's item count on the last item's row
         ("Toner schwarz Seriennr. FU20283724", "Toner schwarz Seriennr. FU20283724"),  # a serial number stays
         ('Laptop bag 15.6"', 'Laptop bag 15.6"'),
     ],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from invoicer.tagging.decoding import decode, tag_words
@@ -242,3 +244,13 @@ def test_a_date_with_a_spelled_out_month_and_a_two_digit_year_is_found_without_a
     words = [(text, 50 + 60 * k, None) for k, text in enumerate(printed.split())]
     doc, probs = make_document([(100, words)])
     assert fields_of(doc, probs)["invoice_date"][0] in ("2018-09-22", "2019-08-26")
+
+
+def test_strict_rows_keep_two_tightly_printed_receipt_lines_apart() -> None:
+    # a tall price word between two lines 7 pt apart: by the larger height they are one row, strictly two
+    doc, probs = make_document([(100, [("PETRELLA", 50, None)]), (107, [("DAS", 50, None), ("VOLLE", 80, None)])])
+    words = tag_words(doc, probs, LABELS)
+    tall = replace(words[0], word=replace(words[0].word, bbox=(50.0, 98.0, 98.0, 114.0)))
+    rows = [tall, *words[1:]]
+    assert len(page_rows(rows)) == 1
+    assert [[w.word.text for w in r] for r in page_rows(rows, strict=True)] == [["PETRELLA"], ["DAS", "VOLLE"]]

@@ -167,6 +167,7 @@ class ItemRow:
 
 
 _GLUED_CODE = re.compile(r"(?<=[^\d\s])\d{12,14}$")  # an EAN printed onto the name: "SILKO4044935012796"
+_ITEM_COUNT = re.compile(r"(posten|artikel|items?|anzahl|articles?|art[ií]culos)\s*:?\s*\d{1,3}", re.IGNORECASE)
 _LEADING_QUANTITY = re.compile(r"^(\d{1,3})\s?[x×*]$", re.IGNORECASE)  # "1X TONNO", "2x Cola"
 
 
@@ -179,6 +180,8 @@ def clean_description(text: str) -> str | None:
         words = words[1:]
     while words and (re.fullmatch(r"[^\w]+", words[-1]) or re.fullmatch(r"\d{8,}", words[-1])):
         words = words[:-1]
+    if len(words) > 2 and _ITEM_COUNT.fullmatch(" ".join(words[-2:])):
+        words = words[:-2]  # the receipt's item count printed on the last item's row ("POSTEN 16")
     if words:
         words[-1] = _GLUED_CODE.sub("", words[-1])
     return " ".join(words) or None
@@ -398,7 +401,7 @@ def group_rows(tagged: Sequence[TaggedWord]) -> tuple[LineItem, ...]:
         by_page.setdefault(w.page, []).append(w)
     rows: list[ItemRow] = []
     for page in sorted(by_page):
-        vrows = page_rows(by_page[page])
+        vrows = page_rows(by_page[page], strict=True)
         excluded = {k for k, r in enumerate(vrows) if _not_an_item(r)}
         tagged_rows = {k for k, r in enumerate(vrows) if any(_column(w) for w in r)} - excluded
         chosen = set(tagged_rows)

@@ -89,14 +89,16 @@ _ID_LABEL = re.compile(r"(nr|no|nummer|number|#|id|ref)[.:]?$")  # "VU-Nr 455669
 _YEAR = re.compile(r"(19|20)\d\d|\d{1,2}[./-]\d{1,2}[./-]\d{2}\b|\d{1,2}\s?[^\W\d_]{3,9}\.?\s?['’]?\d{2}\b")
 
 
-def page_rows(words: Sequence[TaggedWord]) -> list[list[TaggedWord]]:
+def page_rows(words: Sequence[TaggedWord], *, strict: bool = False) -> list[list[TaggedWord]]:
     """The page's words grouped into visual rows (vertical centres within half a word height), each row
-    left to right, rows top to bottom. Text layers often put a row's columns on separate lines."""
+    left to right, rows top to bottom. Text layers often put a row's columns on separate lines. ``strict``
+    measures half the smaller of the word's and the row's heights (a tall word then cannot pull the next,
+    tightly printed line of a receipt into its row); otherwise the larger."""
     rows: list[tuple[float, float, list[TaggedWord]]] = []  # (centre, height, words)
     for w in sorted(words, key=lambda t: (t.word.bbox[1] + t.word.bbox[3]) / 2):
         b = w.word.bbox
         cy, h = (b[1] + b[3]) / 2, max(1.0, b[3] - b[1])
-        if rows and abs(cy - rows[-1][0]) <= 0.5 * max(h, rows[-1][1]):
+        if rows and abs(cy - rows[-1][0]) <= 0.5 * (min if strict else max)(h, rows[-1][1]):
             centre, height, members = rows[-1]
             members.append(w)
             rows[-1] = ((centre * (len(members) - 1) + cy) / len(members), max(height, h), members)
