@@ -97,17 +97,17 @@ class ValidateSettings:
     field_min_confidence: tuple[str, ...] = (
         "vendor_name=0.9399",
         "vendor_address=1",
-        "vendor_tax_id=0.8906",
-        "customer_name=0.9381",
-        "invoice_number=0.6383",
-        "invoice_date=0.4615",
-        "due_date=0.8057",
-        "po_number=0.8045",
-        "currency=0.6494",
+        "vendor_tax_id=0.8814",
+        "customer_name=0.9606",
+        "invoice_number=0.6355",
+        "invoice_date=0.4594",
+        "due_date=0.7793",
+        "po_number=0.7748",
+        "currency=0.6435",
         "subtotal=0.6092",
-        "tax_total=0.9286",
+        "tax_total=0.9401",
         "total=0.9225",
-        "iban=0.8179",
+        "iban=0.8166",
     )
     # a field that is not required and falls below its threshold: "withhold" keeps it out of an auto-approved
     # record (value cleared, printed text and confidence kept, reason recorded) instead of sending the whole
