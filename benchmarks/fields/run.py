@@ -267,14 +267,20 @@ def part_speed(model: str | None, n: int, seed: int, compute_dtype: str) -> dict
     settings = IngestSettings()
     ingest_bytes(payloads[0][1], payloads[0][0], settings)
     tagger.tag(ingest_bytes(payloads[0][1], payloads[0][0], settings))  # warm-up
-    per_doc: list[float] = []
-    t0 = time.perf_counter()
-    for name, data in payloads:
-        t = time.perf_counter()
-        document = ingest_bytes(data, name, settings)
-        tagger.tag(document)
-        per_doc.append(time.perf_counter() - t)
-    tag_total = time.perf_counter() - t0
+    # two passes over the documents: the first also pays one-off costs (kernels built for each new input
+    # shape, lazy imports, caches), the second is the steady state of a long-running worker; both reported
+    passes: list[tuple[float, list[float]]] = []
+    for _ in range(2):
+        per_doc: list[float] = []
+        t0 = time.perf_counter()
+        for name, data in payloads:
+            t = time.perf_counter()
+            document = ingest_bytes(data, name, settings)
+            tagger.tag(document)
+            per_doc.append(time.perf_counter() - t)
+        passes.append((time.perf_counter() - t0, per_doc))
+    first_total = passes[0][0]
+    tag_total, per_doc = passes[1]
     pipeline, _ = _pipeline(model, "none", compute_dtype)
     t0 = time.perf_counter()
     with pipeline:
@@ -287,6 +293,7 @@ def part_speed(model: str | None, n: int, seed: int, compute_dtype: str) -> dict
         "torch_threads": THREADS or "default",
         "ingest_tag_decode": {
             "pages_per_second": round(len(payloads) / tag_total, 2),
+            "first_pass_pages_per_second": round(len(payloads) / first_total, 2),
             "median_ms_per_page": round(1000 * statistics.median(per_doc), 1),
             "p90_ms_per_page": round(1000 * sorted(per_doc)[int(0.9 * (len(per_doc) - 1))], 1),
         },
