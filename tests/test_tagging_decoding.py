@@ -386,3 +386,24 @@ def test_an_untagged_row_joins_when_its_price_lines_up_with_a_price_the_table_ro
                ("5688", 320, "B-item_amount")]),  # a bare number in a table with cents is no price
     ]  # fmt: skip
     assert [(d, a) for d, _, _, a in items_of(rows)] == [("ICE Fahrkarte", "86.00"), ("Reservierung", "0.00")]
+
+
+def test_a_total_the_pages_arithmetic_confirms_gets_the_confirmed_confidence() -> None:
+    from invoicer.tagging.decoding import CONFIRMED_TOTAL
+
+    def total_confidence(rows: list[Row]) -> float:
+        doc, probs = make_document(rows, confidence=0.6)
+        fields, _, _ = decode(doc, probs, LABELS)
+        return next(f.confidence for f in fields if f.name == "total")
+
+    items = [item(100, ["Kaffee"], None, "3,40"), item(112, ["Kuchen"], None, "2,60")]
+    assert total_confidence([*items, (140, [("Summe", 50, None), ("6,00", 480, "B-total")])]) == CONFIRMED_TOTAL
+    # items that do not add up to it leave the model's confidence
+    assert total_confidence([*items, (140, [("Summe", 50, None), ("7,00", 480, "B-total")])]) < 0.7
+    # net + tax = total confirms it too
+    net_tax = [
+        (140, [("Netto", 50, None), ("10,00", 480, "B-subtotal")]),
+        (152, [("MwSt", 50, None), ("1,90", 480, "B-tax_total")]),
+        (164, [("Summe", 50, None), ("11,90", 480, "B-total")]),
+    ]
+    assert total_confidence(net_tax) == CONFIRMED_TOTAL
