@@ -218,7 +218,7 @@ _AMBIGUOUS_FORMS = frozenset({"ab", "as", "sa", "se", "sl", "cv", "co", "ek", "u
 def legal_names(tagged: Sequence[TaggedWord], labels: Sequence[str]) -> list[Span]:
     """Company names ending in a legal form ("DB Fernverkehr AG", "MADISON Hotel GmbH") on the pages, top to
     bottom, outside item rows, customer blocks and bank or payment lines."""
-    from invoicer.tagging.keywords import LEGAL_FORMS, _ends_name_on_the_left, _legal_parts, _name_word, page_rows
+    from invoicer.tagging.keywords import LEGAL_FORMS, ends_name_on_the_left, legal_parts, name_word, page_rows
     from invoicer.tagging.labels import entity_type
 
     found: list[Span] = []
@@ -230,13 +230,13 @@ def legal_names(tagged: Sequence[TaggedWord], labels: Sequence[str]) -> list[Spa
             if _NOT_VENDOR_ROW.search(" ".join(w.word.text for w in row)):
                 continue
             for k, w in enumerate(row):
-                parts = _legal_parts(w.word.text)
+                parts = legal_parts(w.word.text)
                 if k == 0 or not parts or parts[-1] not in LEGAL_FORMS:
                     continue
                 start = k
                 while start > 0 and k - start < 8:
                     previous = row[start - 1].word.text
-                    if not _name_word(previous) or _ends_name_on_the_left(previous):
+                    if not name_word(previous) or ends_name_on_the_left(previous):
                         break
                     start -= 1
                 words = row[start : k + 1]

@@ -43,8 +43,11 @@ __all__ = [
     "KEYWORD_FIELDS",
     "LEGAL_FORMS",
     "complete_company_name",
+    "ends_name_on_the_left",
     "keyword_spans",
     "labelled_numbers",
+    "legal_parts",
+    "name_word",
     "number_label_strength",
     "page_rows",
 ]
@@ -321,18 +324,18 @@ LEGAL_FORMS = LEGAL_FORM_WORDS
 _MAX_NAME_WORDS = 8
 
 
-def _legal_parts(text: str) -> list[str]:
+def legal_parts(text: str) -> list[str]:
     """The pieces of a word between slashes and commas, folded without dots: "AG/DB" → ["ag", "db"]."""
     return [p.replace(".", "") for p in re.split(r"[/,;]", _fold(text)) if p.strip(".")]
 
 
-def _ends_name_on_the_left(text: str) -> bool:
+def ends_name_on_the_left(text: str) -> bool:
     """A word left of a name that belongs to something else: it ends a sentence or field ("Uhr.", "Tel:"),
     or it is another company's legal form."""
     return text.endswith((".", ",", ":", ";", ")")) or text.casefold().replace(".", "") in LEGAL_FORMS
 
 
-def _name_word(text: str) -> bool:
+def name_word(text: str) -> bool:
     """A word that can be part of a company name: capitalized, a number or an ampersand."""
     return text[:1].isupper() or text[:1].isdigit() or text in ("&", "+", "und", "and", "et", "y")
 
@@ -352,20 +355,20 @@ def complete_company_name(span: Span, tagged: Sequence[TaggedWord]) -> Span:
     if not positions:
         return span
     start, end = min(positions), max(positions)
-    if not any(p in LEGAL_FORMS for t in row[start : min(len(row), end + 2)] for p in _legal_parts(t.word.text)):
+    if not any(p in LEGAL_FORMS for t in row[start : min(len(row), end + 2)] for p in legal_parts(t.word.text)):
         return span
     while start > 0 and end - start < _MAX_NAME_WORDS:
         previous = row[start - 1].word.text
-        if not _name_word(previous) or _ends_name_on_the_left(previous):
+        if not name_word(previous) or ends_name_on_the_left(previous):
             break
         start -= 1
     last_legal = None
     k = end
     while k < len(row) and k - start < _MAX_NAME_WORDS:
         text = row[k].word.text
-        if k > end and not _name_word(text):
+        if k > end and not name_word(text):
             break
-        if _legal_parts(text) and _legal_parts(text)[-1] in LEGAL_FORMS:
+        if legal_parts(text) and legal_parts(text)[-1] in LEGAL_FORMS:
             last_legal = k
         if k >= end and text.endswith((",", ";", ":")):
             break
