@@ -407,3 +407,16 @@ def test_a_total_the_pages_arithmetic_confirms_gets_the_confirmed_confidence() -
         (164, [("Summe", 50, None), ("11,90", 480, "B-total")]),
     ]
     assert total_confidence(net_tax) == CONFIRMED_TOTAL
+
+
+def test_a_row_the_model_did_not_tag_has_a_low_confidence() -> None:
+    rows = [
+        (100, [("HRDBT", 50, None), ("POTATO", 90, None), ("$4.69", 300, None)]),
+        (112, [("CARIBBEAN", 50, "B-item_description"), ("CUP", 110, "I-item_description"),
+               ("$4.60", 300, "B-item_amount")]),
+    ]  # fmt: skip
+    doc, probs = make_document(rows)
+    _, items, _ = decode(doc, probs, LABELS)
+    untagged, tagged = items
+    assert untagged.description == "HRDBT POTATO" and untagged.confidence < 0.1
+    assert tagged.confidence == 0.9

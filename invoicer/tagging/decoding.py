@@ -523,7 +523,7 @@ def decode(
         from invoicer.tagging.consensus import respell_vendor, vendor_from_web_address
 
         fields = vendor_from_web_address(respell_vendor(fields, tagged), candidates, tagged, labels)
-    items = group_rows(tagged)
+    items = group_rows(tagged, labels)
     if keyword_candidates:
         fields = total_from_items(fields, items, tagged, labels)
     if not normalize:

@@ -143,13 +143,16 @@ class ItemRow:
     def priced(self) -> bool:
         return "amount" in self.cells or "unit_price" in self.cells
 
-    def to_item(self) -> LineItem | None:
+    def to_item(self, labels: Sequence[str] = ()) -> LineItem | None:
+        """The row as a line item; its confidence is the mean probability the model gave its words for the
+        columns they fill (a word the model left untagged counts with its low probability)."""
         described = [*self.description, *self.continuation]  # row order: left to right, then the next lines
         if not described and "amount" not in self.cells:
             return None
         used = [*described, *self.cells.values()]
         same_page = [w.word.bbox for w in used if w.page == self.page]
-        confidences = [w.confidence for w in used]
+        columns = [*(["description"] * len(described)), *self.cells]
+        confidences = [column_probability(w, c, labels) for w, c in zip(used, columns, strict=True)]
         values = {c: (self.cells[c].word.text if c in self.cells else None) for c in LINE_ITEM_COLUMNS}
         printed = " ".join(w.word.text for w in described)
         if values["quantity"] is None:
@@ -169,6 +172,17 @@ class ItemRow:
 _GLUED_CODE = re.compile(r"(?<=[^\d\s])\d{12,14}$")  # an EAN printed onto the name: "SILKO4044935012796"
 _ITEM_COUNT = re.compile(r"(posten|artikel|items?|anzahl|articles?|art[ií]culos)\s*:?\s*\d{1,3}", re.IGNORECASE)
 _LEADING_QUANTITY = re.compile(r"^(\d{1,3})\s?[x×*]$", re.IGNORECASE)  # "1X TONNO", "2x Cola"
+
+
+def column_probability(word: TaggedWord, column: str, labels: Sequence[str] = ()) -> float:
+    """The model's probability that ``word`` belongs to item column ``column`` (B- or I-); without the label
+    list, the word's own confidence when it was tagged with that column, else 0."""
+    if labels and word.probs is not None:
+        index = {label: k for k, label in enumerate(labels)}
+        found = [float(word.probs[index[f"{p}-item_{column}"]]) for p in "BI" if f"{p}-item_{column}" in index]
+        if found:
+            return max(found)
+    return word.confidence if _column(word) == column else 0.0
 
 
 def clean_description(text: str) -> str | None:
@@ -392,8 +406,9 @@ def _not_an_item(words: list[TaggedWord]) -> bool:
     return bool(_TAX_WORD.search(text.replace(".", ""))) and bool(_RATE.search(text))
 
 
-def group_rows(tagged: Sequence[TaggedWord]) -> tuple[LineItem, ...]:
-    """Line items of a document from its tagged words (see the module docstring)."""
+def group_rows(tagged: Sequence[TaggedWord], labels: Sequence[str] = ()) -> tuple[LineItem, ...]:
+    """Line items of a document from its tagged words (see the module docstring); ``labels`` (the model's label
+    list, in the order of the words' probabilities) lets the rows' confidences use the model's probabilities."""
     from invoicer.tagging.keywords import page_rows
 
     by_page: dict[int, list[TaggedWord]] = {}
@@ -428,7 +443,7 @@ def group_rows(tagged: Sequence[TaggedWord]) -> tuple[LineItem, ...]:
                 rows[-1] = kept
             found = _page_items(page, vrows, chosen, tagged_rows, edges or columns, cents, rows[-1] if rows else None)
         rows.extend(found)
-    items = (r.to_item() for r in rows if r.priced and (r.description or r.continuation))
+    items = (r.to_item(labels) for r in rows if r.priced and (r.description or r.continuation))
     return tuple(i for i in items if i is not None)
 
 
