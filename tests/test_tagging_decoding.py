@@ -420,3 +420,15 @@ def test_a_row_the_model_did_not_tag_has_a_low_confidence() -> None:
     untagged, tagged = items
     assert untagged.description == "HRDBT POTATO" and untagged.confidence < 0.1
     assert tagged.confidence == 0.9
+
+
+def test_a_word_the_model_skipped_inside_a_name_is_part_of_it_but_another_column_is_not() -> None:
+    doc, probs = make_document(
+        [(128, [("MADISON", 50, "B-vendor_name"), ("HOTEL", 96, None), ("GMBH", 130, "I-vendor_name")])]
+    )
+    assert fields_of(doc, probs)["vendor_name"][0] == "MADISON HOTEL GMBH"
+    # far apart on one line, or tagged as something else: two columns, not one name
+    doc, probs = make_document(
+        [(128, [("Berex", 50, "B-vendor_name"), ("761", 200, "B-vendor_address"), ("plc", 400, "I-vendor_name")])]
+    )
+    assert fields_of(doc, probs)["vendor_name"][0] == "Berex plc"

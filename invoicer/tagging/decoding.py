@@ -32,6 +32,7 @@ Values stay as printed (``raw``); :func:`decode` finally normalizes them with
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -414,6 +415,39 @@ def fallback_spans(
     return out
 
 
+#: Text fields whose span takes the words the model skipped between two of its words on one line.
+GAP_FILLED_FIELDS = ("vendor_name", "customer_name", "vendor_address")
+
+
+def fill_gaps(span: Span, tagged_by_page: dict[int, list[TaggedWord]]) -> Span:
+    """``span`` with the words printed between two of its words on the same line ("MADISON [HOTEL] GMBH":
+    the model tagged the first and last, not the middle one): at most two words, untagged, each close to the
+    next (a phrase, not two columns); the added words keep their own confidence."""
+    words = list(span.words)
+    if len(words) < 2:
+        return span
+    page_words = tagged_by_page.get(span.page, [])
+    by_index = {w.index: w for w in page_words}
+    filled: list[TaggedWord] = []
+    for k, w in enumerate(words):
+        filled.append(w)
+        nxt = words[k + 1] if k + 1 < len(words) else None
+        if nxt is None or nxt.line != w.line or nxt.index - w.index <= 1:
+            continue
+        between = [by_index[i] for i in range(w.index + 1, nxt.index) if i in by_index]
+        chain = [w, *between, nxt]
+        close = all(
+            b.word.bbox[0] - a.word.bbox[2] <= 1.5 * max(1.0, a.word.bbox[3] - a.word.bbox[1])
+            for a, b in itertools.pairwise(chain)
+        )
+        untagged = all(entity_type(b.label) in (None, span.entity) for b in between)
+        if between and len(between) <= 2 and close and untagged and all(b.line == w.line for b in between):
+            filled.extend(replace(b, label="I-" + span.entity) for b in between)
+    if len(filled) == len(words):
+        return span
+    return Span(span.entity, span.page, tuple(filled), span.begins)
+
+
 def choose_fields(tagged: Sequence[TaggedWord], spans: Sequence[Span], document: Document) -> tuple[Field, ...]:
     """One :class:`Field` (raw text, page, box, confidence) per header field that has a candidate."""
     by_page = words_by_page(tagged)
@@ -424,7 +458,7 @@ def choose_fields(tagged: Sequence[TaggedWord], spans: Sequence[Span], document:
         if not candidates:
             continue
         best = score_candidates(name, candidates, by_page, heights)[0]
-        span = best.span
+        span = fill_gaps(best.span, by_page) if name in GAP_FILLED_FIELDS else best.span
         fields.append(Field(name, None, span.text, round(span.confidence, 4), span.page, span.bbox))
     return tuple(fields)
 
