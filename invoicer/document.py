@@ -104,6 +104,12 @@ def union_bbox(boxes: Iterable[BBox]) -> BBox:
     )
 
 
+def center_inside(box: BBox, outer: BBox, margin: float = 0.0) -> bool:
+    """Whether the centre of ``box`` lies in ``outer`` (grown by ``margin`` on every side)."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] - margin <= cx <= outer[2] + margin and outer[1] - margin <= cy <= outer[3] + margin
+
+
 @dataclass(frozen=True, slots=True)
 class Word:
     """One word with its box (points, top-left origin) and recognition confidence in [0, 1]."""

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from invoicer.document import Field, Word
+from invoicer.document import Field, Word, center_inside
+from invoicer.validate.normalize.evidence import has_legal_form
 
 if TYPE_CHECKING:
     from invoicer.tagging.decoding import Span, TaggedWord
@@ -147,10 +148,6 @@ _SERVICES = frozenset(
         "clover",
     ]
 )
-_LEGAL_FORM = re.compile(
-    r"(?i)(?<![a-z])(gmbh|ag|kg|ohg|e\.?\s?k|ug|se|ltd|llc|inc|corp|plc|sa|sas|sarl|sl|srl|spa|bv|nv|ab|as|oy|"
-    r"sdn\.?\s?bhd|bhd|co\.)(?![a-z])"
-)
 #: Below this confidence a vendor without a legal form gives way to the name in a printed web address.
 UNSURE_VENDOR = 0.5
 
@@ -218,7 +215,7 @@ _AMBIGUOUS_FORMS = frozenset({"ab", "as", "sa", "se", "sl", "cv", "co", "ek", "u
 def legal_names(tagged: Sequence[TaggedWord], labels: Sequence[str]) -> list[Span]:
     """Company names ending in a legal form ("DB Fernverkehr AG", "MADISON Hotel GmbH") on the pages, top to
     bottom, outside item rows, customer blocks and bank or payment lines."""
-    from invoicer.tagging.keywords import LEGAL_FORMS, ends_name_on_the_left, legal_parts, name_word, page_rows
+    from invoicer.tagging.keywords import LEGAL_FORMS, labelled_span, legal_parts, name_start, page_rows
     from invoicer.tagging.labels import entity_type
 
     found: list[Span] = []
@@ -233,12 +230,7 @@ def legal_names(tagged: Sequence[TaggedWord], labels: Sequence[str]) -> list[Spa
                 parts = legal_parts(w.word.text)
                 if k == 0 or not parts or parts[-1] not in LEGAL_FORMS:
                     continue
-                start = k
-                while start > 0 and k - start < 8:
-                    previous = row[start - 1].word.text
-                    if not name_word(previous) or ends_name_on_the_left(previous):
-                        break
-                    start -= 1
+                start = name_start(row, k, k)
                 words = row[start : k + 1]
                 kinds = {entity_type(x.label) or "" for x in words}
                 if start == k or any(t.startswith("item_") or t == "customer_name" for t in kinds):
@@ -247,7 +239,7 @@ def legal_names(tagged: Sequence[TaggedWord], labels: Sequence[str]) -> list[Spa
                     continue
                 if not any(re.search(r"[^\W\d_]{2}", x.word.text) for x in words[:-1]):
                     continue  # "20 SDN": no name before the legal form
-                found.append(_as_vendor(words, labels))
+                found.append(labelled_span("vendor_name", words, labels))
     return found
 
 
@@ -255,13 +247,13 @@ def vendor_from_web_address(
     fields: Sequence[Field], candidates: Sequence[Span], tagged: Sequence[TaggedWord], labels: Sequence[str]
 ) -> tuple[Field, ...]:
     """The fields with ``vendor_name`` checked against the page's web and e-mail addresses (module docstring)."""
-    from invoicer.tagging.keywords import page_rows
+    from invoicer.tagging.keywords import labelled_span, page_rows
 
     names = [n for n, _, _ in web_names(tagged)]
     if not names:
         return tuple(fields)
     vendor = next((f for f in fields if f.name == "vendor_name"), None)
-    if vendor is not None and (_matches(vendor.raw or "", names) or _LEGAL_FORM.search(vendor.raw or "")):
+    if vendor is not None and (_matches(vendor.raw or "", names) or has_legal_form(vendor.raw or "")):
         return tuple(fields)  # a company name with its legal form is the vendor's most formal reading
     chosen: Span | None = None
     matching = [s for s in candidates if s.entity == "vendor_name" and _matches(s.text, names)]
@@ -272,7 +264,7 @@ def vendor_from_web_address(
         for row in page_rows([w for w in tagged if w.page == first_page]):  # top to bottom
             words = [w for w in row if not _HOST.search(w.word.text)]
             if words and _matches(" ".join(w.word.text for w in words), names):
-                chosen = _as_vendor(words, labels)
+                chosen = labelled_span("vendor_name", words, labels)
                 break
     if chosen is None and vendor is None:
         legal = legal_names(tagged, labels)
@@ -284,27 +276,10 @@ def vendor_from_web_address(
             return tuple(fields)
         _, word, printed = sites[0]
         site_word = replace(word, word=Word(printed, word.word.bbox, word.word.confidence))
-        chosen = _as_vendor([site_word], labels)
+        chosen = labelled_span("vendor_name", [site_word], labels)
     text = chosen.text.rstrip(",;:")
     field = Field("vendor_name", None, text, round(chosen.confidence, 4), chosen.page, chosen.bbox)
     return tuple(field if f.name == "vendor_name" else f for f in fields) + (() if vendor is not None else (field,))
-
-
-def _as_vendor(words: Sequence[TaggedWord], labels: Sequence[str]) -> Span:
-    """A vendor span over ``words`` whose confidence is the model's probability for them being the vendor."""
-    from invoicer.tagging.decoding import Span
-
-    def probability(w: TaggedWord, k: int) -> float:
-        if w.probs is None:
-            return 0.0
-        label = ("B-" if k == 0 else "I-") + "vendor_name"
-        return float(w.probs[list(labels).index(label)]) if label in labels else 0.0
-
-    tagged = tuple(
-        replace(w, label=("B-" if k == 0 else "I-") + "vendor_name", confidence=probability(w, k))
-        for k, w in enumerate(words)
-    )
-    return Span("vendor_name", words[0].page, tagged, True)
 
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -321,7 +296,7 @@ def respell_vendor(fields: Sequence[Field], tagged: Sequence[TaggedWord]) -> tup
     support: dict[str, float] = {}
     spelling: dict[str, str] = {}
     for w in tagged:
-        if vendor.bbox is not None and w.page == vendor.page and _inside(w.word.bbox, vendor.bbox):
+        if vendor.bbox is not None and w.page == vendor.page and center_inside(w.word.bbox, vendor.bbox):
             continue
         for token in _TOKEN.findall(w.word.text):  # "CARD.STARBUCKS.COM.HK" → CARD, STARBUCKS, COM
             key = name_key(token)
@@ -362,14 +337,11 @@ def _better_spelling(key: str, support: dict[str, float], own_support: float) ->
 
 def _own_confidence(vendor: Field, tagged: Sequence[TaggedWord]) -> float:
     words = [
-        w for w in tagged if vendor.bbox is not None and w.page == vendor.page and _inside(w.word.bbox, vendor.bbox)
+        w
+        for w in tagged
+        if vendor.bbox is not None and w.page == vendor.page and center_inside(w.word.bbox, vendor.bbox)
     ]
     return max((w.word.confidence for w in words), default=1.0)
-
-
-def _inside(box: tuple[float, float, float, float], outer: tuple[float, float, float, float]) -> bool:
-    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
 
 
 def _in_case_of(model: str, text: str) -> str:

@@ -51,6 +51,7 @@ from invoicer.document import (
     Field,
     LineItem,
     Word,
+    center_inside,
     union_bbox,
 )
 from invoicer.errors import AmbiguousValueError, InvoicerError, TaggingError
@@ -330,6 +331,11 @@ def score_candidates(
         amounts = {i: _amount(s.text) for i, s in enumerate(spans)}
     largest = max((a for a in amounts.values() if a is not None), default=None)
     lowest = max((s.center_y + 10000 * s.page for s in spans), default=None)
+    rows_by_page: dict[int, list[list[TaggedWord]]] = {}
+    if name == "invoice_number":  # visual rows once per page, for every candidate's keyword
+        from invoicer.tagging.keywords import number_label_strength, page_rows
+
+        rows_by_page = {page: page_rows(words) for page, words in tagged_by_page.items()}
     for i, span in enumerate(spans):
         score = span.confidence
         reasons = [f"confidence {span.confidence:.2f}"]
@@ -371,9 +377,7 @@ def score_candidates(
         else:
             score += 0.05 * (1.0 - min(1.0, span.top / height)) - 0.05 * (span.page - 1)
             if name == "invoice_number":
-                from invoicer.tagging.keywords import number_label_strength
-
-                strength = number_label_strength(span, tagged_by_page)
+                strength = number_label_strength(span, rows_by_page)
                 if strength:
                     score += NUMBER_LABEL_WEIGHT * strength
                     reasons.append(f"number keyword {strength:g}")
@@ -484,7 +488,9 @@ def total_from_items(
     item_boxes = [(i.page, i.bbox) for i in items if i.bbox is not None]
     printed: list[tuple[bool, TaggedWord]] = []
     for w in tagged:
-        if _amount(w.word.text) != items_sum or any(p == w.page and _inside(w.word.bbox, b) for p, b in item_boxes):
+        if _amount(w.word.text) != items_sum or any(
+            p == w.page and center_inside(w.word.bbox, b, 0.5) for p, b in item_boxes
+        ):
             continue
         span = Span("total", w.page, (w,), True)
         left, _ = _row_context(span, by_page)
@@ -501,11 +507,6 @@ def total_from_items(
     probability = float(word.probs[list(labels).index("B-total")]) if word.probs is not None else 0.0
     field = Field("total", None, word.word.text, round(probability, 4), word.page, word.word.bbox)
     return tuple(field if f.name == "total" else f for f in fields) + (() if total is not None else (field,))
-
-
-def _inside(box: BBox, outer: BBox) -> bool:
-    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return outer[0] - 0.5 <= cx <= outer[2] + 0.5 and outer[1] - 0.5 <= cy <= outer[3] + 0.5
 
 
 # ----------------------------------------------------------------------------------------------

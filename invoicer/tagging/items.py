@@ -28,17 +28,13 @@ into two lines, and a column layout reads the amounts after all descriptions):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 from invoicer.document import LINE_ITEM_COLUMNS, LineItem, Word, union_bbox
+from invoicer.tagging.decoding import TaggedWord, _fold
 from invoicer.tagging.labels import column_of, entity_type, is_begin
-
-if TYPE_CHECKING:
-    from invoicer.tagging.decoding import TaggedWord
 
 __all__ = ["ItemRow", "clean_description", "complete_row", "group_rows", "leading_quantity", "parse_row"]
 
@@ -66,10 +62,6 @@ _HEADING = re.compile(
 _NUMBER = re.compile(r"^[^\d\w]{0,3}[-+(]?\d[\d.,' ]*\)?-?[^\d\w]{0,3}$")
 _QUANTITY = re.compile(r"^(\d{1,4}([.,]\d{1,3})?)\s?[x×*]?$", re.IGNORECASE)
 _PERCENT = re.compile(r"^\d{1,2}([.,]\d{1,2})?\s?%$")
-
-
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 def _money(text: str) -> Decimal | None:

@@ -46,7 +46,9 @@ __all__ = [
     "ends_name_on_the_left",
     "keyword_spans",
     "labelled_numbers",
+    "labelled_span",
     "legal_parts",
+    "name_start",
     "name_word",
     "number_label_strength",
     "page_rows",
@@ -116,7 +118,9 @@ def _label_probability(word: TaggedWord, labels: Sequence[str], label: str) -> f
     return float(word.probs[list(labels).index(label)])
 
 
-def _span(name: str, words: Sequence[TaggedWord], labels: Sequence[str]) -> Span:
+def labelled_span(name: str, words: Sequence[TaggedWord], labels: Sequence[str]) -> Span:
+    """A span of ``name`` over ``words`` found by a look-up, not tagged by the model: its confidence is the
+    model's probability that the first word begins ``name`` (low when the model did not see it)."""
     p = _label_probability(words[0], labels, f"B-{name}")
     tagged = tuple(replace(w, label=("B-" if k == 0 else "I-") + name, confidence=p) for k, w in enumerate(words))
     return Span(name, words[0].page, tagged, True)
@@ -150,7 +154,7 @@ def _total(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Sequence[str
             + _label_probability(words[0], labels, "B-total")
         )  # fmt: skip
 
-    return _span("total", max(found, key=score)[3], labels)
+    return labelled_span("total", max(found, key=score)[3], labels)
 
 
 _MONTH = re.compile(
@@ -217,7 +221,7 @@ def _invoice_date(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Seque
         found,
         key=lambda e: e[0] + 0.1 * (e[1] == earliest) + _label_probability(e[2][0], labels, "B-invoice_date"),
     )
-    return _span("invoice_date", best[2], labels)
+    return labelled_span("invoice_date", best[2], labels)
 
 
 def _number_token(text: str) -> str:
@@ -266,20 +270,20 @@ def labelled_numbers(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Se
             for i in range(len(row)):
                 strength = _number_label(row, i) if i else 0.0
                 if strength and _document_number_shape(_number_token(row[i].word.text), strength):
-                    out.append(_span("invoice_number", [row[i]], labels))
+                    out.append(labelled_span("invoice_number", [row[i]], labels))
                 elif (glued := _glued_number(row[i])) is not None:
-                    out.append(_span("invoice_number", [glued[1]], labels))
+                    out.append(labelled_span("invoice_number", [glued[1]], labels))
     return out
 
 
-def number_label_strength(span: Span, tagged_by_page: dict[int, list[TaggedWord]]) -> float:
-    """Strength of the document-number keyword printed right before ``span`` on its visual row, or glued to it
-    (0 when none)."""
+def number_label_strength(span: Span, rows_by_page: dict[int, list[list[TaggedWord]]]) -> float:
+    """Strength of the document-number keyword printed right before ``span`` on its visual row
+    (``rows_by_page``: :func:`page_rows` of each page), or glued to it (0 when none)."""
     first = span.words[0]
     glued = _glued_number(first)
     if glued is not None:
         return glued[0]
-    for row in page_rows(tagged_by_page.get(span.page, [])):
+    for row in rows_by_page.get(span.page, []):
         for i, w in enumerate(row):
             if w.index == first.index and w.page == first.page:
                 return _number_label(row, i)
@@ -296,7 +300,7 @@ def _invoice_number(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Seq
                     found.append((strength + _label_probability(row[i], labels, "B-invoice_number"), [row[i]]))
     if not found:
         return None
-    return _span("invoice_number", max(found, key=lambda e: e[0])[1], labels)
+    return labelled_span("invoice_number", max(found, key=lambda e: e[0])[1], labels)
 
 
 def keyword_spans(tagged: Sequence[TaggedWord], spans: Sequence[Span], labels: Sequence[str]) -> list[Span]:
@@ -340,6 +344,18 @@ def name_word(text: str) -> bool:
     return text[:1].isupper() or text[:1].isdigit() or text in ("&", "+", "und", "and", "et", "y")
 
 
+def name_start(row: Sequence[TaggedWord], start: int, end: int) -> int:
+    """Where a company name that reaches word ``end`` of a visual row begins, going left from ``start`` over
+    name words (capitalized, numbers, "&") until a word that ends something else, at most
+    :data:`_MAX_NAME_WORDS` words in all."""
+    while start > 0 and end - start < _MAX_NAME_WORDS:
+        previous = row[start - 1].word.text
+        if not name_word(previous) or ends_name_on_the_left(previous):
+            break
+        start -= 1
+    return start
+
+
 def complete_company_name(span: Span, tagged: Sequence[TaggedWord]) -> Span:
     """``span`` widened to the whole company name when it holds part of one printed in a line of prose
     ("... Uhr. DB Fernverkehr AG/DB Regio AG, Stephensonstr. 1" tagged only "AG/DB"): the capitalized
@@ -357,11 +373,7 @@ def complete_company_name(span: Span, tagged: Sequence[TaggedWord]) -> Span:
     start, end = min(positions), max(positions)
     if not any(p in LEGAL_FORMS for t in row[start : min(len(row), end + 2)] for p in legal_parts(t.word.text)):
         return span
-    while start > 0 and end - start < _MAX_NAME_WORDS:
-        previous = row[start - 1].word.text
-        if not name_word(previous) or ends_name_on_the_left(previous):
-            break
-        start -= 1
+    start = name_start(row, start, end)
     last_legal = None
     k = end
     while k < len(row) and k - start < _MAX_NAME_WORDS:
