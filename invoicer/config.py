@@ -95,19 +95,19 @@ class ValidateSettings:
     # Confidences are calibrated probabilities of being right when the tagger's model ships a calibration
     # (invoicer/validate/calibration.py); how the defaults were chosen: benchmarks/validate/README.md
     field_min_confidence: tuple[str, ...] = (
-        "vendor_name=0.9399",
+        "vendor_name=0.9404",
         "vendor_address=1",
         "vendor_tax_id=0.8814",
         "customer_name=0.9573",
-        "invoice_number=0.5766",
-        "invoice_date=0.4607",
-        "due_date=0.7149",
-        "po_number=0.7947",
-        "currency=0.7",
+        "invoice_number=0.6362",
+        "invoice_date=0.3685",
+        "due_date=0.7849",
+        "po_number=0.8118",
+        "currency=0.6918",
         "subtotal=0.6092",
         "tax_total=0.9401",
         "total=0.8321",
-        "iban=0.792",
+        "iban=0.7921",
     )
     # a field that is not required and falls below its threshold: "withhold" keeps it out of an auto-approved
     # record (value cleared, printed text and confidence kept, reason recorded) instead of sending the whole

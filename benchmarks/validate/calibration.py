@@ -271,6 +271,10 @@ def markdown(report: dict[str, Any]) -> str:
         "What these thresholds give on held-out data (out-of-fold): "
         + "; ".join(f"{k}: {v}" for k, v in th["held_out_effect"].items()),
         "",
+        "Totals the page's arithmetic confirmed (line items or subtotal + tax add up to them; raw confidence "
+        "0.999), right / all: "
+        + "; ".join(f"{k} {v['correct']}/{v['values']}" for k, v in report.get("confirmed_totals", {}).items()),
+        "",
     ]
     return "\n".join(lines)
 
@@ -341,6 +345,13 @@ def main() -> None:
         "synthetic": simulate(oof_by_source["synth"], chosen, min_confidence),
         "sroie (4 fields labelled)": simulate(oof_by_source["sroie"], chosen, min_confidence),
     }
+    # totals the page's arithmetic confirmed (raw confidence CONFIRMED_TOTAL, invoicer.tagging.decoding)
+    from invoicer.tagging.decoding import CONFIRMED_TOTAL
+
+    confirmed_totals = {}
+    for label, recs in (("synthetic", by_source["synth"]), ("sroie", by_source["sroie"]), ("yardstick", yardstick)):
+        totals = [s for s in samples_of(recs) if s.field == "total" and s.confidence >= CONFIRMED_TOTAL]
+        confirmed_totals[label] = {"values": len(totals), "correct": sum(s.correct for s in totals)}
     report: dict[str, Any] = {
         "benchmark": "validate/calibration",
         "machine": machine_info(),
@@ -351,6 +362,7 @@ def main() -> None:
         "seconds_collecting": collected.get("seconds"),
         "calibration": shipped.to_dict(),
         "reliability": reliability_sets,
+        "confirmed_totals": confirmed_totals,
         "thresholds": {
             "target": args.target,
             "min_count": args.min_count,
@@ -365,7 +377,8 @@ def main() -> None:
         report["written"] = str(shipped.save(model_dir))
     common.dump(args.out, report)
     args.md.write_text(markdown(report), "utf-8")
-    print(json.dumps({k: report[k] for k in ("machine", "data", "thresholds")}, indent=2, ensure_ascii=False))
+    keys = ("machine", "data", "confirmed_totals", "thresholds")
+    print(json.dumps({k: report[k] for k in keys}, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":
