@@ -209,6 +209,31 @@ def test_a_retry_after_a_crash_does_not_extract_again(database: Database, tmp_pa
         assert len(session.scalars(select(ExtractionRow)).all()) == 1  # extracted once
 
 
+def test_a_retry_finds_the_moved_file_when_it_changed_after_registration(database: Database, tmp_path: Path) -> None:
+    # Regression (CI, Celery kill -9 test): a file registered while still being written (claim sha256 of
+    # the partial content), processed in full, moved, and the worker killed before finishing the claim;
+    # the retry looked for the moved file by the stale sha256, found nothing and recorded it "missing".
+    service = _service(tmp_path)
+    target = service.inbox / "late.pdf"
+    content = (DOCUMENTS / "invoice_born_digital.pdf").read_bytes()
+    target.write_bytes(content[: len(content) // 3])
+    claim_id = claims.register(database, target, sha256=file_sha256(target), size=target.stat().st_size).claim_id
+    target.write_bytes(content)
+    processor = _processor(database, service)
+    with processor.pipeline:
+        claim = claims.lease(database, "dead-worker", 30)
+        assert claim is not None and claim.id == claim_id
+        processor._store(claim, processor.pipeline.process(target))
+        moved = move_original(target, processor._folder(claim, False), sha256=claim.sha256, claim_id=claim_id)
+        _expire(database, claim_id)  # the worker died before finishing the claim
+        outcome = processor.work_once()
+    assert outcome is not None and outcome.state == "done", outcome
+    assert outcome.moved_to == str(moved) and file_sha256(moved) == file_sha256(DOCUMENTS / "invoice_born_digital.pdf")
+    with database.read() as session:
+        assert session.scalar(select(InboxClaim.sha256)) == file_sha256(moved)
+        assert len(session.scalars(select(ExtractionRow)).all()) == 1
+
+
 class ExplodingPipeline(Pipeline):
     """A pipeline whose processing crashes (as a bug or a lost database would)."""
 

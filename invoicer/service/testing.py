@@ -153,7 +153,10 @@ def audit_inbox(database: Database, service: ServiceSettings, files: list[InboxF
         claim = claims[f.name]
         states[claim.state] += 1
         if claim.moved_to is None or not Path(claim.moved_to).is_file():
-            problems.append(f"{f.name}: original not found where the claim says ({claim.moved_to})")
+            problems.append(
+                f"{f.name}: original not found where the claim says ({claim.moved_to});"
+                f" claim {claim.state} after {claim.attempts} attempt(s): {claim.error}"
+            )
             continue
         if file_sha256(Path(claim.moved_to)) != f.sha256:
             problems.append(f"{f.name}: the original changed (sha256 differs)")

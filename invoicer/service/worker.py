@@ -144,6 +144,8 @@ class ClaimProcessor:
                 planned = str(planned_destination(source, folder, claim_id=claim.id))
                 extraction = replace(extraction, document=replace(extraction.document, source_path=planned))
             document_id, status, error = self._store(claim, extraction)
+            # the claim now names the content that was processed (a retry looks for the moved file by it)
+            claim = replace(claim, sha256=extraction.document.sha256 or claim.sha256)
         else:
             duplicate = claim.document_id is None  # stored from another file with the same content
             status, error = self._link(claim, document_id)
@@ -195,6 +197,8 @@ class ClaimProcessor:
                 raise claims_lost(claim)
             stored = store_extraction(tx, extraction, policy=self.policy)
             row.document_id = stored.document_id
+            if extraction.document.sha256 and row.sha256 != extraction.document.sha256:
+                row.sha256 = extraction.document.sha256  # the file changed after it was registered
             return (stored.document_id, *_document_state(tx, stored.document_id))
 
         return self.database.write(work, actor="pipeline")
