@@ -254,3 +254,34 @@ def test_strict_rows_keep_two_tightly_printed_receipt_lines_apart() -> None:
     rows = [tall, *words[1:]]
     assert len(page_rows(rows)) == 1
     assert [[w.word.text for w in r] for r in page_rows(rows, strict=True)] == [["PETRELLA"], ["DAS", "VOLLE"]]
+
+
+def test_a_shop_name_alone_on_its_line_is_taken_whole_when_the_model_tagged_part_of_it() -> None:
+    """Regression (SROIE X51005442378, X51006414674): "PAGOH [REST AND SERVICE] AREA", "[DOMINO'S] PIZZA"."""
+    doc, probs = make_document(
+        [(40, [("PAGOH", 100, None), ("REST", 136, "B-vendor_name"), ("AND", 166, "I-vendor_name"),
+               ("SERVICE", 190, "I-vendor_name"), ("AREA", 238, None)]),
+         (60, [("LOT", 100, "B-vendor_address"), ("R1,", 140, "I-vendor_address")])]
+    )  # fmt: skip
+    assert fields_of(doc, probs)["vendor_name"][1] == "PAGOH REST AND SERVICE AREA"
+
+
+def test_a_name_line_is_not_widened_over_a_column_gap_a_label_or_another_field() -> None:
+    gap, gap_probs = make_document(
+        [(40, [("DOMINO'S", 100, "B-vendor_name"), ("PIZZA", 154, None), ("Tel", 420, None)])]
+    )
+    assert fields_of(gap, gap_probs)["vendor_name"][1] == "DOMINO'S"
+    other, other_probs = make_document(
+        [(40, [("DOMINO'S", 100, "B-vendor_name"), ("PIZZA", 154, None), ("12.03.2019", 190, "B-invoice_date")])]
+    )
+    assert fields_of(other, other_probs)["vendor_name"][1] == "DOMINO'S"
+
+
+def test_a_name_does_not_take_the_first_word_of_a_registration_label_below_it() -> None:
+    """Regression (SROIE X51005806685): "ADVANCO COMPANY" above "COMPANY REG. NO. : 725186-V"."""
+    doc, probs = make_document(
+        [(40, [("ADVANCO", 100, "B-vendor_name"), ("COMPANY", 148, "I-vendor_name")]),
+         (52, [("COMPANY", 100, "I-vendor_name"), ("REG.", 148, None), ("NO.", 178, None), (":", 200, None),
+               ("725186-V", 210, None)])]
+    )  # fmt: skip
+    assert fields_of(doc, probs)["vendor_name"][1] == "ADVANCO COMPANY"

@@ -250,6 +250,13 @@ def test_company_names_lose_letter_spacing_and_a_street_their_line_ran_into() ->
     assert company_name("PEEK&CLOPPENBURG MONCKEBERGSTR.") == "PEEK&CLOPPENBURG"
     assert company_name("Café Hafenstraße") == "Café Hafenstraße"  # a shop named after its street keeps it
     assert company_name("Road") == "Road" and company_name("A B") == "A B"
+    # regressions (SROIE): a registration number after the name, a legal form read twice, stray marks
+    assert company_name("PERNIAGAAN ZHENG HUI JM0325965-V") == "PERNIAGAAN ZHENG HUI"
+    assert company_name("FOODICIOUS SDN BHD (1132106-H)") == "FOODICIOUS SDN BHD"
+    assert company_name("ENW HARDWARE CENTRE (M) SDN. BHD. . BHD.") == "ENW HARDWARE CENTRE (M) SDN. BHD."
+    assert company_name("INDIAN RESTAURANT ***") == "INDIAN RESTAURANT"
+    assert company_name("Old Navy - 5934") == "Old Navy - 5934"  # a store number is part of the name
+    assert company_name("BORA BORA") == "BORA BORA"  # two words alike are a name, not a misreading
     out = normalize_extraction(extraction([], vendor_name="A L D I STR."))
     assert out.value("vendor_name") == "ALDI" and out.field("vendor_name").raw == "A L D I STR."  # type: ignore[union-attr]
 

@@ -463,6 +463,10 @@ def choose_fields(tagged: Sequence[TaggedWord], spans: Sequence[Span], document:
             continue
         best = score_candidates(name, candidates, by_page, heights)[0]
         span = fill_gaps(best.span, by_page) if name in GAP_FILLED_FIELDS else best.span
+        if name == "vendor_name":
+            from invoicer.tagging.keywords import cut_at_label_line, whole_name_line
+
+            span = whole_name_line(cut_at_label_line(span, by_page), by_page)
         fields.append(Field(name, None, span.text, round(span.confidence, 4), span.page, span.bbox))
     return tuple(fields)
 

@@ -22,6 +22,7 @@ field to review. Its words keep the page's boxes (the source is shown to the rev
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -37,6 +38,7 @@ from invoicer.tagging.decoding import (
     plausible,
     words_by_page,
 )
+from invoicer.tagging.labels import entity_type
 from invoicer.validate.countries import LEGAL_FORM_WORDS
 
 __all__ = [
@@ -391,3 +393,68 @@ def complete_company_name(span: Span, tagged: Sequence[TaggedWord]) -> Span:
     words = tuple(replace(t, label=("B-" if i == 0 else "I-") + span.entity, confidence=confidence)
                   for i, t in enumerate(row[start : last_legal + 1]))  # fmt: skip
     return Span(span.entity, page, words, True)
+
+
+#: Lowercase words that may join a company name's capitalized words ("Hampton by Hilton", "GOLFO de BIZKAIA").
+_NAME_JOINERS = frozenset({"by", "de", "del", "la", "le", "am", "an", "der", "and", "und", "et", "y", "&", "+", "of"})
+#: Words that begin a label printed after a name on its line or the next ("COMPANY REG. NO.", "CO. REG.").
+_LABEL_WORDS = frozenset({"reg", "reg.", "regn", "no", "no.", "no:", "nr", "nr.", "tel", "tel.", "tel:", "gst", "fax"})
+
+
+def _joins_a_name(text: str) -> bool:
+    return (name_word(text) and not text.endswith(":")) or text.casefold() in _NAME_JOINERS
+
+
+def whole_name_line(span: Span, tagged_by_page: dict[int, list[TaggedWord]]) -> Span:
+    """A one-line company-name ``span`` widened to its whole printed line when the rest of the line can
+    only be more of the name: a receipt prints its shop's name alone on a line, and the model often tags
+    part of it ("PAGOH [REST AND SERVICE] AREA", "[DOMINO'S] PIZZA"). Unchanged when another word on the
+    line is tagged as something else, is not a name word (lowercase, a label, punctuation) or stands apart
+    (a column gap), or when the line holds more than :data:`_MAX_NAME_WORDS` words."""
+    lines = {w.line for w in span.words}
+    if len(lines) != 1:
+        return span
+    line = span.words[0].line
+    row = sorted((t for t in tagged_by_page.get(span.page, []) if t.line == line), key=lambda t: t.word.bbox[0])
+    indices = {w.index for w in span.words}
+    if len(row) <= len(span.words) or len(row) > _MAX_NAME_WORDS:
+        return span
+    extra = [t for t in row if t.index not in indices]
+    if any(entity_type(t.label) not in (None, span.entity) for t in extra):
+        return span
+    if not all(_joins_a_name(t.word.text) and any(c.isalnum() for c in t.word.text) for t in extra):
+        return span
+    if row[0].word.text.casefold() in _NAME_JOINERS or row[-1].word.text.casefold() in _NAME_JOINERS:
+        return span
+    height = max(1.0, max(t.word.bbox[3] - t.word.bbox[1] for t in row))
+    if any(b.word.bbox[0] - a.word.bbox[2] > 2.0 * height for a, b in itertools.pairwise(row)):
+        return span
+    words = tuple(t if t.index in indices else replace(t, label="I-" + span.entity) for t in row)
+    words = (replace(words[0], label="B-" + span.entity), *words[1:])
+    return Span(span.entity, span.page, words, True)
+
+
+def cut_at_label_line(span: Span, tagged_by_page: dict[int, list[TaggedWord]]) -> Span:
+    """A company-name ``span`` without the words it took from a later line that goes on as a label
+    ("ADVANCO COMPANY" + "COMPANY REG. NO. : 725186-V" tagged "ADVANCO COMPANY COMPANY")."""
+    first_line = span.words[0].line
+    page_words = tagged_by_page.get(span.page, [])
+    by_index = {t.index: t for t in page_words}
+    kept: list[TaggedWord] = []
+    for k, w in enumerate(span.words):
+        if w.line != first_line:
+            last_of_line = k + 1 == len(span.words) or span.words[k + 1].line != w.line
+            after = by_index.get(w.index + 1)
+            height = max(1.0, w.word.bbox[3] - w.word.bbox[1])
+            if (
+                last_of_line
+                and after is not None
+                and after.line == w.line
+                and _fold(after.word.text) in _LABEL_WORDS
+                and after.word.bbox[0] - w.word.bbox[2] <= 2.0 * height
+            ):
+                break
+        kept.append(w)
+    if len(kept) == len(span.words) or not kept:
+        return span
+    return Span(span.entity, span.page, tuple(kept), span.begins)

@@ -84,13 +84,31 @@ _SPACED_LETTERS = re.compile(r"(?<!\S)(?:[A-ZÄÖÜ] ){2,}[A-ZÄÖÜ](?!\S)")
 _STREET_WORD = re.compile(r"(?i)^(?:\S*str\.?|straße|strasse|street|road|avenue|ave\.|blvd\.?|boulevard)$")
 
 
+#: A company registration number printed after the name ("JM0325965-V", "(1132106-H)"): five or more
+#: digits with a letter, never a plain store number ("Old Navy - 5934").
+_REGISTRATION_NUMBER = re.compile(r"^\(?[A-Z]{0,3}\d{5,}-?[A-Z]\)?[.,]?$|^\(?[A-Z]{1,3}\d{5,}\)?[.,]?$")
+
+
 def company_name(text: str) -> str:
-    """A party's name as printed, without a receipt's letter spacing ("A L D I" -> "ALDI") and without a
-    street its line ran on into ("PEEK&CLOPPENBURG MONCKEBERGSTR." -> "PEEK&CLOPPENBURG")."""
+    """A party's name as printed, without a receipt's letter spacing ("A L D I" -> "ALDI"), without a
+    street its line ran on into ("PEEK&CLOPPENBURG MONCKEBERGSTR." -> "PEEK&CLOPPENBURG"), without a
+    registration number after it ("PERNIAGAAN ZHENG HUI JM0325965-V") and without stray punctuation or a
+    legal form read twice ("... SDN. BHD. . BHD.")."""
     text = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
     words = text.split(" ")
-    while len(words) > 1 and _STREET_WORD.match(words[-1]):
-        words.pop()
+
+    def folded(word: str) -> str:
+        return word.casefold().replace(".", "")
+
+    while len(words) > 1:
+        last = words[-1]
+        stray = _STREET_WORD.match(last) or _REGISTRATION_NUMBER.match(last) or not any(c.isalnum() for c in last)
+        if stray or (len(words) > 2 and folded(last) == folded(words[-2])):  # or read twice ("BHD. BHD.")
+            words.pop()
+        elif len(words) > 3 and not any(c.isalnum() for c in words[-2]) and folded(last) == folded(words[-3]):
+            del words[-2:]  # "BHD. . BHD."
+        else:
+            break
     return " ".join(words)
 
 
