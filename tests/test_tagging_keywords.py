@@ -285,3 +285,36 @@ def test_a_name_does_not_take_the_first_word_of_a_registration_label_below_it() 
                ("725186-V", 210, None)])]
     )  # fmt: skip
     assert fields_of(doc, probs)["vendor_name"][1] == "ADVANCO COMPANY"
+
+
+def test_an_address_tagged_as_two_beginnings_side_by_side_is_one_address() -> None:
+    """Regression (SROIE X51007225399): "NO:/B G3,/B BLK/I ..." gave the address "NO"."""
+    doc, probs = make_document(
+        [(40, [("NO:", 100, "B-vendor_address"), ("G3,", 124, "B-vendor_address"), ("BLK", 148, "I-vendor_address"),
+               ("G,", 172, "I-vendor_address"), ("JLN", 190, "I-vendor_address"), ("PJU", 214, "I-vendor_address")]),
+         (52, [("47301", 100, "I-vendor_address"), ("PETALING", 136, "I-vendor_address"),
+               ("JAYA", 190, "I-vendor_address")])]
+    )  # fmt: skip
+    assert fields_of(doc, probs)["vendor_address"][1] == "NO: G3, BLK G, JLN PJU 47301 PETALING JAYA"
+    # two addresses in two columns of one line stay apart (a column gap is not a phrase)
+    apart, apart_probs = make_document(
+        [(40, [("Hafenweg", 100, "B-vendor_address"), ("3", 154, "I-vendor_address"),
+               ("Ringstraße", 300, "B-vendor_address"), ("9", 366, "I-vendor_address")])]
+    )  # fmt: skip
+    assert fields_of(apart, apart_probs)["vendor_address"][1] in ("Hafenweg 3", "Ringstraße 9")
+
+
+def test_an_address_gets_the_last_words_of_its_line_the_model_left_out_but_not_a_label() -> None:
+    """Regression (SROIE X51005453804): "... SELANGOR DARUL [EHSAN]"."""
+    doc, probs = make_document(
+        [(40, [("43300", 100, "B-vendor_address"), ("SERI", 136, "I-vendor_address"),
+               ("KEMBANGAN,", 166, "I-vendor_address")]),
+         (52, [("SELANGOR", 100, "I-vendor_address"), ("DARUL", 154, "I-vendor_address"), ("EHSAN", 190, None)]),
+         (64, [("TEL", 100, None), ("07-386", 124, None)])]
+    )  # fmt: skip
+    assert fields_of(doc, probs)["vendor_address"][1] == "43300 SERI KEMBANGAN, SELANGOR DARUL EHSAN"
+    label, label_probs = make_document(
+        [(40, [("Hafenweg", 100, "B-vendor_address"), ("3", 154, "I-vendor_address"), ("Tel", 166, None),
+               ("AND", 190, None)])]
+    )  # fmt: skip
+    assert fields_of(label, label_probs)["vendor_address"][1] == "Hafenweg 3"

@@ -169,12 +169,26 @@ def _close_below(last: TaggedWord, word: TaggedWord) -> bool:
     return -0.5 * height <= wb[1] - lb[1] <= 3.0 * height
 
 
+#: Entities never printed twice side by side on one line: a ``B-`` right after one of their words, in the
+#: same phrase, continues it ("NO:/B G3,/B BLK/I G,/I ..." is one address, not "NO:" and the rest).
+_ONE_PER_LINE = frozenset({"vendor_address"})
+
+
+def _next_in_phrase(last: TaggedWord, word: TaggedWord) -> bool:
+    """``word`` is the word right after ``last`` on its line, at most a word space or two away."""
+    if last.page != word.page or last.line != word.line or word.index != last.index + 1:
+        return False
+    height = max(1.0, last.word.bbox[3] - last.word.bbox[1])
+    return -0.5 * height <= word.word.bbox[0] - last.word.bbox[2] <= 1.5 * height
+
+
 def find_spans(tagged: Sequence[TaggedWord]) -> list[Span]:
     """Entity occurrences, in reading order of their first word (see the module docstring).
 
     As in the synthetic corpus' labels (:mod:`invoicer.synth.labels`), ``I-X`` joins the latest open
     occurrence of ``X`` even when other words come between (two columns read line by line), provided
-    it sits on the same page at most three lines below that occurrence's latest word.
+    it sits on the same page at most three lines below that occurrence's latest word; a ``B-`` of an
+    address right after one of its words continues it (:data:`_ONE_PER_LINE`).
     """
     groups: list[list[TaggedWord]] = []
     kinds: list[str] = []
@@ -185,7 +199,10 @@ def find_spans(tagged: Sequence[TaggedWord]) -> list[Span]:
         if kind is None:
             continue
         k = latest.get(kind)
-        if not is_begin(tw.label) and k is not None and _close_below(groups[k][-1], tw):
+        if k is not None and (
+            (not is_begin(tw.label) and _close_below(groups[k][-1], tw))
+            or (kind in _ONE_PER_LINE and _next_in_phrase(groups[k][-1], tw))
+        ):
             groups[k].append(tw)
             continue
         latest[kind] = len(groups)
@@ -467,6 +484,10 @@ def choose_fields(tagged: Sequence[TaggedWord], spans: Sequence[Span], document:
             from invoicer.tagging.keywords import cut_at_label_line, whole_name_line
 
             span = whole_name_line(cut_at_label_line(span, by_page), by_page)
+        elif name == "vendor_address":
+            from invoicer.tagging.keywords import finish_address_line
+
+            span = finish_address_line(span, by_page)
         fields.append(Field(name, None, span.text, round(span.confidence, 4), span.page, span.bbox))
     return tuple(fields)
 

@@ -458,3 +458,32 @@ def cut_at_label_line(span: Span, tagged_by_page: dict[int, list[TaggedWord]]) -
     if len(kept) == len(span.words) or not kept:
         return span
     return Span(span.entity, span.page, tuple(kept), span.begins)
+
+
+def finish_address_line(span: Span, tagged_by_page: dict[int, list[TaggedWord]]) -> Span:
+    """An address ``span`` with the last one or two words of its last line that the model left out
+    ("... SELANGOR DARUL [EHSAN]"): untagged words right after its last word, in the same phrase, made of
+    letters and not a label ("TEL", "GST", a word ending in ":")."""
+    last = span.words[-1]
+    by_index = {t.index: t for t in tagged_by_page.get(span.page, [])}
+    added: list[TaggedWord] = []
+    previous = last
+    while len(added) < 2:
+        nxt = by_index.get(previous.index + 1)
+        if nxt is None or nxt.line != last.line or entity_type(nxt.label) is not None:
+            break
+        text = nxt.word.text
+        height = max(1.0, previous.word.bbox[3] - previous.word.bbox[1])
+        if (
+            nxt.word.bbox[0] - previous.word.bbox[2] > 1.5 * height
+            or not text.rstrip(".,").isalpha()
+            or not text[:1].isupper()
+            or _fold(text) in _LABEL_WORDS
+            or text.casefold() in _NAME_JOINERS
+        ):
+            break
+        added.append(replace(nxt, label="I-" + span.entity))
+        previous = nxt
+    if not added:
+        return span
+    return Span(span.entity, span.page, (*span.words, *added), span.begins)
