@@ -318,3 +318,17 @@ def test_an_address_gets_the_last_words_of_its_line_the_model_left_out_but_not_a
                ("AND", 190, None)])]
     )  # fmt: skip
     assert fields_of(label, label_probs)["vendor_address"][1] == "Hafenweg 3"
+
+
+def test_a_vendor_reading_the_ocr_engine_doubted_loses_to_the_name_printed_plainly() -> None:
+    """Regression (SROIE X51005663276): a logo read as "Ol 2" (OCR unsure) beat "SYARIKAT PERNIAGAAN GIN KEE"."""
+    doc, probs = make_document(
+        [(30, [("Ol", 100, "B-vendor_name"), ("2", 120, "I-vendor_name")]),
+         (60, [("SYARIKAT", 100, "B-vendor_name"), ("PERNIAGAAN", 154, "I-vendor_name"), ("GIN", 220, "I-vendor_name"),
+               ("KEE", 244, "I-vendor_name")])]
+    )  # fmt: skip
+    assert fields_of(doc, probs)["vendor_name"][1] == "Ol 2"  # all read with certainty: the top one
+    page = doc.pages[0]
+    logo = replace(page.lines[0], words=tuple(replace(w, confidence=0.3) for w in page.lines[0].words))
+    doubted = replace(doc, pages=(replace(page, lines=(logo, *page.lines[1:])),))
+    assert fields_of(doubted, probs)["vendor_name"][1] == "SYARIKAT PERNIAGAAN GIN KEE"

@@ -338,6 +338,11 @@ def plausible(name: str, text: str) -> bool:
     return any(c.isalpha() for c in text)
 
 
+#: How much a vendor-name candidate loses per unit of OCR doubt (1 - the lowest word confidence of its
+#: reading): garbled logo readings ("Ol 2", "metro grast") lose to the name printed in plain text below.
+OCR_DOUBT_WEIGHT = 0.5
+
+
 def score_candidates(
     name: str, spans: Sequence[Span], tagged_by_page: dict[int, list[TaggedWord]], page_heights: dict[int, float]
 ) -> list[Candidate]:
@@ -393,6 +398,11 @@ def score_candidates(
                 reasons.append("date keyword")
         else:
             score += 0.05 * (1.0 - min(1.0, span.top / height)) - 0.05 * (span.page - 1)
+            if name == "vendor_name":  # a logo the OCR engine was unsure of is rarely the name as printed
+                doubt = 1.0 - min(w.word.confidence for w in span.words)
+                if doubt > 0:
+                    score -= OCR_DOUBT_WEIGHT * doubt
+                    reasons.append(f"OCR doubt {doubt:.2f}")
             if name == "invoice_number":
                 strength = number_label_strength(span, rows_by_page)
                 if strength:
