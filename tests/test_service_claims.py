@@ -38,7 +38,7 @@ def database(tmp_path: Path) -> Iterator[Database]:
 
 def _service(tmp_path: Path, **kw: object) -> ServiceSettings:
     inbox = tmp_path / "inbox"
-    inbox.mkdir(exist_ok=True)
+    inbox.mkdir(parents=True, exist_ok=True)
     return ServiceSettings(inbox=inbox, archive_dir=inbox / "archive", failed_dir=inbox / "failed", **kw)  # type: ignore[arg-type]
 
 
@@ -232,6 +232,23 @@ def test_a_retry_finds_the_moved_file_when_it_changed_after_registration(databas
     with database.read() as session:
         assert session.scalar(select(InboxClaim.sha256)) == file_sha256(moved)
         assert len(session.scalars(select(ExtractionRow)).all()) == 1
+
+
+def test_a_worker_told_about_one_inbox_never_takes_another_inboxs_files(database: Database, tmp_path: Path) -> None:
+    # Regression (Celery test, run twice): a stale broker message carried an earlier run's inbox, and its
+    # worker moved this run's file into that earlier run's failed/ folder.
+    service = _service(tmp_path / "a")
+    claim_id = _drop(service, DOCUMENTS / "invoice_born_digital.pdf", "a.pdf", database)
+    elsewhere = _service(tmp_path / "b")
+    stranger = _processor(database, elsewhere)
+    assert stranger.work_once(claim_id, mode="watch") is None and stranger.work_once(mode="watch") is None
+    assert (service.inbox / "a.pdf").is_file()
+    with database.read() as session:
+        assert session.scalar(select(InboxClaim.state)) == "queued"
+    processor = _processor(database, service)
+    with processor.pipeline:
+        outcome = processor.work_once(claim_id, mode="watch")
+    assert outcome is not None and outcome.state == "done"
 
 
 class ExplodingPipeline(Pipeline):

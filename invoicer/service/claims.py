@@ -158,12 +158,21 @@ def _available(now: dt.datetime) -> object:
 
 
 def lease(
-    database: Database, owner: str, lease_s: float, *, claim_id: int | None = None, mode: str | None = None
+    database: Database,
+    owner: str,
+    lease_s: float,
+    *,
+    claim_id: int | None = None,
+    mode: str | None = None,
+    under: Path | None = None,
 ) -> Claim | None:
     """Lease ``claim_id`` (or the oldest available claim): queued, or running with an expired lease.
 
+    ``under`` keeps to claims of files in that folder (a worker told about one inbox never moves another
+    inbox's files into its own archive, e.g. after a stale broker message from an earlier deployment).
     Returns None when there is nothing to take. ``attempts`` of the returned claim counts this lease.
     """
+    inside = InboxClaim.path.startswith(str(under).rstrip("/") + "/", autoescape=True) if under else None
     if claim_id is None:  # idle workers poll: look before taking the write lock
         now = dt.datetime.now(dt.UTC)
         with database.read() as session:
@@ -171,6 +180,8 @@ def lease(
             query = select(InboxClaim.id).where(or_(_available(now), InboxClaim.lease_owner.in_(dead)))  # type: ignore[arg-type]
             if mode is not None:
                 query = query.where(InboxClaim.mode == mode)
+            if inside is not None:
+                query = query.where(inside)
             if session.scalars(query.limit(1)).first() is None:
                 return None
 
@@ -183,6 +194,8 @@ def lease(
             stmt = stmt.where(InboxClaim.id == claim_id)
         if mode is not None:
             stmt = stmt.where(InboxClaim.mode == mode)
+        if inside is not None:
+            stmt = stmt.where(inside)
         row = tx.session.scalars(stmt.order_by(InboxClaim.id).limit(1)).first()
         if row is None:
             return None

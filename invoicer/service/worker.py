@@ -111,7 +111,10 @@ class ClaimProcessor:
 
     def work_once(self, claim_id: int | None = None, *, mode: str | None = None) -> Outcome | None:
         """Lease ``claim_id`` (or the next available claim) and process it; None when there was none."""
-        claim = claims.lease(self.database, self.owner, self.service.lease_s, claim_id=claim_id, mode=mode)
+        under = self.service.inbox.absolute() if mode == "watch" else None  # watched files live in the inbox
+        claim = claims.lease(
+            self.database, self.owner, self.service.lease_s, claim_id=claim_id, mode=mode, under=under
+        )
         if claim is None:
             return None
         started = time.perf_counter()
