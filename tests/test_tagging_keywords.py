@@ -171,6 +171,8 @@ def test_total_keywords_of_several_languages(row: list[str], value: str) -> None
         (["Faktura", "nr", "2019/05/117"], "2019/05/117"),
         (["Kvitto", "nr:", "875553"], "875553"),
         (["Facture", "n°", "F-2024-88"], "F-2024-88"),
+        (["BNR", "3807"], "3807"),  # regression (yardstick, German receipts): "BNR" abbreviates Bon-Nummer
+        (["B-Nr.", "270"], "270"),
     ],
 )
 def test_document_number_keywords_of_several_languages(row: list[str], value: str) -> None:

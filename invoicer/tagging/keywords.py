@@ -84,6 +84,7 @@ _NUMBER_KEYWORDS: tuple[tuple[float, re.Pattern[str]], ...] = (
     (0.25, re.compile(r"(?<![a-z])(beleg|bon|receipt|quittung|kassenbon|ticket|folio|bill|rechn|kvitto|kvittering|"
                       r"paragon|ricevuta|scontrino|recibo|kvitas)[\s.\-]*"
                       r"(nr|no|nummer|number|#|n°)?[\s.:#]*$")),
+    (0.25, re.compile(r"(?<![a-z])(bnr|b[.\-]nr|belnr|bonnr)[\s.:#]*$")),  # "BNR 3807", "B-Nr.", "BelNr"
     (0.2, re.compile(r"(?<![a-z])(auftrags?|order|ord|bestell|booking|buchungs|reservierungs|confirmation|vorgangs)"
                      r"[\s.\-]*"
                      r"(nr|no|nummer|number|#|ref|reference|code)?[\s.:#]*$")),
