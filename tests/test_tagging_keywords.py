@@ -334,3 +334,24 @@ def test_a_vendor_reading_the_ocr_engine_doubted_loses_to_the_name_printed_plain
     logo = replace(page.lines[0], words=tuple(replace(w, confidence=0.3) for w in page.lines[0].words))
     doubted = replace(doc, pages=(replace(page, lines=(logo, *page.lines[1:])),))
     assert fields_of(doubted, probs)["vendor_name"][1] == "SYARIKAT PERNIAGAAN GIN KEE"
+
+
+def test_a_tax_id_is_read_after_its_label_with_its_pieces_joined() -> None:
+    """Regression (yardstick): "USt-IdNr.: DE 282 311 424" gave "282311424"; a St.-Nr. lost to a coach number."""
+    doc, probs = make_document(
+        [(700, [("USt-IdNr.:", 50, None), ("DE", 116, None), ("282", 134, "B-vendor_tax_id"), ("311", 156, None),
+                ("424", 178, None)])]
+    )  # fmt: skip
+    assert fields_of(doc, probs)["vendor_tax_id"][0] == "DE282311424"
+    ticket, ticket_probs = make_document(
+        [(100, [("Wagen", 50, None), ("8041", 90, "B-vendor_tax_id")]),
+         (700, [("St.-Nr.", 50, None), ("29/001/60002", 96, None)])]
+    )  # fmt: skip
+    assert fields_of(ticket, ticket_probs)["vendor_tax_id"][0] == "29/001/60002"
+
+
+def test_a_short_number_is_no_tax_id_and_a_chamber_of_commerce_number_is_not_taken_for_one() -> None:
+    doc, probs = make_document([(100, [("Platz", 50, None), ("62", 90, "B-vendor_tax_id")])])
+    assert "vendor_tax_id" not in fields_of(doc, probs)
+    kvk, kvk_probs = make_document([(700, [("KvK", 50, None), ("38347254", 76, None)])])
+    assert "vendor_tax_id" not in fields_of(kvk, kvk_probs)

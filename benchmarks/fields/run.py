@@ -233,7 +233,9 @@ def part_synth(
         docs = _generate(Path(tmp), n, seed, mode=mode)
         with pipeline:
             for path, truth in docs:
-                extraction = pipeline.process(path)
+                # with --cache, a rerun reads the scans' OCR words back (born-digital PDFs are read fresh: fast,
+                # and exactly as the pipeline reads them)
+                extraction = _process(pipeline, path) if mode == "scan" else pipeline.process(path)
                 values = {name: field.get("value") for name, field in truth["fields"].items()}
                 items = [LineItem.from_dict(x) for x in truth.get("line_items", ())]
                 board.add(
@@ -326,7 +328,10 @@ def main() -> None:
     parser.add_argument("--errors", type=int, default=40, help="wrong predictions listed per part")
     parser.add_argument("--threads", type=int, help="torch CPU threads while tagging (default: torch's)")
     parser.add_argument(
-        "--cache", type=Path, help="keep words after ingest + OCR here (yardstick, SROIE) to rerun other models fast"
+        "--cache",
+        type=Path,
+        help="keep words after ingest + OCR here (yardstick, SROIE, synth-scan; keyed by the file's hash) "
+        "to rerun other models or decoding fast",
     )
     parser.add_argument(
         "--no-keyword-candidates",

@@ -329,7 +329,11 @@ def plausible(name: str, text: str) -> bool:
         _MONEY_ONLY.fullmatch(text.strip()) or (_DATE_ONLY.search(text) and _is_date(text))
     ):
         return False  # "E6.00" (a price), "03.12.18" (a date) are no document numbers
-    if name in ("vendor_tax_id", "invoice_number", "po_number"):
+    if name == "vendor_tax_id":
+        from invoicer.tagging.keywords import tax_id_shape
+
+        return tax_id_shape(text)  # "8041", "62" (a train, a coach) are no tax ids
+    if name in ("invoice_number", "po_number"):
         return any(c.isdigit() for c in text)
     if name in ("vendor_name", "customer_name"):
         # a name has a word of two letters or more and is not a document's title ("ICE Fahrkarte", "(z.B.")
@@ -337,6 +341,9 @@ def plausible(name: str, text: str) -> bool:
         return any(len(w) >= 2 for w in words) and not all(w in _TITLE_WORDS for w in words)
     return any(c.isalpha() for c in text)
 
+
+#: What a tax-id candidate gains when its label ("USt-IdNr.", "VAT No") is printed right before it.
+TAX_ID_LABEL_WEIGHT = 1.0
 
 #: How much a vendor-name candidate loses per unit of OCR doubt (1 - the lowest word confidence of its
 #: reading): garbled logo readings ("Ol 2", "metro grast") lose to the name printed in plain text below.
@@ -403,6 +410,12 @@ def score_candidates(
                 if doubt > 0:
                     score -= OCR_DOUBT_WEIGHT * doubt
                     reasons.append(f"OCR doubt {doubt:.2f}")
+            if name == "vendor_tax_id":
+                from invoicer.tagging.keywords import tax_id_label_before
+
+                if tax_id_label_before(span, tagged_by_page):
+                    score += TAX_ID_LABEL_WEIGHT
+                    reasons.append("tax id label")
             if name == "invoice_number":
                 strength = number_label_strength(span, rows_by_page)
                 if strength:
@@ -580,13 +593,23 @@ def decode(
     by_page = words_by_page(tagged)
     candidates = [s for s in candidates if s.entity != "invoice_number" or not labelled_as_another_number(s, by_page)]
     from invoicer.tagging.items import group_rows
-    from invoicer.tagging.keywords import complete_company_name, keyword_spans, labelled_numbers, page_rows
+    from invoicer.tagging.keywords import (
+        complete_company_name,
+        keyword_spans,
+        labelled_numbers,
+        labelled_tax_ids,
+        page_rows,
+    )
 
     if keyword_candidates:
         candidates += keyword_spans(tagged, candidates, labels)
         taken = {(s.page, s.words[0].index) for s in candidates if s.entity == "invoice_number"}
         rows_by_page = {page: page_rows(words) for page, words in by_page.items()}
         candidates += [s for s in labelled_numbers(rows_by_page, labels) if (s.page, s.words[0].index) not in taken]
+        tax_ids = {(s.page, s.words[0].index, len(s.words)) for s in candidates if s.entity == "vendor_tax_id"}
+        candidates += [
+            s for s in labelled_tax_ids(rows_by_page, labels) if (s.page, s.words[0].index, len(s.words)) not in tax_ids
+        ]
         candidates = [complete_company_name(s, tagged) if s.entity == "vendor_name" else s for s in candidates]
     fields = choose_fields(tagged, candidates, document)
     if keyword_candidates:

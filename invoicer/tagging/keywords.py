@@ -488,3 +488,70 @@ def finish_address_line(span: Span, tagged_by_page: dict[int, list[TaggedWord]])
     if not added:
         return span
     return Span(span.entity, span.page, (*span.words, *added), span.begins)
+
+
+# ----------------------------------------------------------------------------------------------
+# the vendor's tax id, next to its label
+# ----------------------------------------------------------------------------------------------
+
+#: Labels of a company's tax or VAT number, folded ("USt-IdNr.", "St.-Nr.", "VAT Reg No", "N° TVA", "GST ID").
+_TAX_ID_LABEL = re.compile(
+    r"(?<![a-z])(ust|umsatzsteuer|mwst|st|steuer|vat|tva|btw|iva|p\.?\s?iva|partita iva|nif|cif|uid|gst|sst|"
+    r"tax|abn|org|moms|ein)[\s.\-]*"
+    r"((id|nr|no|nummer|number|n°|nº|reg|regn|ident|idnr|identifikationsnummer|registration|code)[\s.:#\-]*){0,3}$"
+)
+_COUNTRY_PREFIX = re.compile(r"^[A-Z]{2}$")
+_TAX_ID_PIECE = re.compile(r"^[A-Z0-9][A-Z0-9/\-.]*$")
+
+
+def tax_id_shape(text: str) -> bool:
+    """Whether ``text`` can be a tax or VAT number: seven digits or more ("DE282311424", "29/001/60002",
+    "556500-3745", "Q2828032I"), not an IBAN (two letters, two digits, then more than twelve characters)."""
+    compact = re.sub(r"[\s./\-]", "", text).upper()
+    if sum(c.isdigit() for c in compact) < 7 or len(compact) > 16:
+        return False
+    return not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{13,}", compact)
+
+
+def labelled_tax_ids(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Sequence[str]) -> list[Span]:
+    """Every tax or VAT number printed right after its label ("USt-IdNr.: DE 282 311 424", "St.-Nr.
+    29/001/60002"), its pieces joined, as a ``vendor_tax_id`` span whose confidence is the model's
+    probability for it."""
+    out: list[Span] = []
+    for rows in rows_by_page.values():
+        for row in rows:
+            for i in range(1, len(row)):
+                before = _fold(" ".join(w.word.text for w in row[max(0, i - 3) : i]))
+                if not _TAX_ID_LABEL.search(before):
+                    continue
+                pieces: list[TaggedWord] = []
+                for w in row[i : i + 5]:  # "DE 282 311 424", "GB 821 2613 24": groups of digits, one phrase
+                    token = w.word.text.strip(":,;()[]").upper()
+                    if not token or not _TAX_ID_PIECE.match(token):
+                        break
+                    if pieces and not (token.isdigit() or (len(pieces) == 1 and _COUNTRY_PREFIX.match(
+                            pieces[0].word.text.strip(":,;()[]").upper()) and any(c.isdigit() for c in token))):
+                        break
+                    if pieces:
+                        last = pieces[-1].word.bbox
+                        if w.word.bbox[0] - last[2] > 1.5 * max(1.0, last[3] - last[1]):
+                            break
+                    pieces.append(w)
+                    if len(pieces) == 1 and not _COUNTRY_PREFIX.match(token) and not token.isdigit():
+                        break  # one token holding the whole number ("DE282311424", "29/001/60002")
+                text = " ".join(p.word.text for p in pieces)
+                if pieces and tax_id_shape(text):
+                    out.append(labelled_span("vendor_tax_id", pieces, labels))
+    return out
+
+
+def tax_id_label_before(span: Span, tagged_by_page: dict[int, list[TaggedWord]]) -> bool:
+    """Whether a tax-id label ends right before ``span`` on its visual row, or is glued to its first word."""
+    first = span.words[0]
+    rows = page_rows(tagged_by_page.get(span.page, []))
+    for row in rows:
+        for i, w in enumerate(row):
+            if w.index == first.index:
+                before = _fold(" ".join(t.word.text for t in row[max(0, i - 3) : i]))
+                return bool(_TAX_ID_LABEL.search(before))
+    return False
