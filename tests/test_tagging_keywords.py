@@ -355,3 +355,30 @@ def test_a_short_number_is_no_tax_id_and_a_chamber_of_commerce_number_is_not_tak
     assert "vendor_tax_id" not in fields_of(doc, probs)
     kvk, kvk_probs = make_document([(700, [("KvK", 50, None), ("38347254", 76, None)])])
     assert "vendor_tax_id" not in fields_of(kvk, kvk_probs)
+
+
+def test_tax_and_net_amounts_are_read_from_a_one_rate_vat_table_or_their_own_row() -> None:
+    """Regression (yardstick): "TYP Netto MwSt BRUTTO / A:19,00% 24,50 4,66 29,16" and "MWST. 1=19,00% 6,67"
+    left subtotal and tax empty."""
+    table, table_probs = make_document(
+        [(600, [("TYP", 50, None), ("Netto", 150, None), ("MwSt", 250, None), ("BRUTTO", 350, None)]),
+         (612, [("A:19,00%", 50, None), ("24,50", 150, None), ("4,66", 252, None), ("29,16", 350, None)])]
+    )  # fmt: skip
+    fields = fields_of(table, table_probs)
+    assert fields["subtotal"][0] == "24.50" and fields["tax_total"][0] == "4.66"
+    row, row_probs = make_document(
+        [(600, [("NETTO", 50, None), ("35,13", 300, None)]),
+         (612, [("MWST.", 50, None), ("1=19,00%", 100, None), ("6,67", 300, None)])]
+    )  # fmt: skip
+    fields = fields_of(row, row_probs)
+    assert fields["subtotal"][0] == "35.13" and fields["tax_total"][0] == "6.67"
+
+
+def test_a_vat_table_with_two_rates_gives_no_tax_amount_rather_than_one_rates() -> None:
+    doc, probs = make_document(
+        [(600, [("Netto", 150, None), ("MwSt", 250, None), ("Brutto", 350, None)]),
+         (612, [("7%", 50, None), ("10,00", 150, None), ("0,70", 252, None), ("10,70", 350, None)]),
+         (624, [("19%", 50, None), ("20,00", 150, None), ("3,80", 252, None), ("23,80", 350, None)])]
+    )  # fmt: skip
+    fields = fields_of(doc, probs)
+    assert "tax_total" not in fields and "subtotal" not in fields

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 #: The fields looked up by keyword when the model tagged none.
-KEYWORD_FIELDS = ("total", "invoice_date", "invoice_number")
+KEYWORD_FIELDS = ("total", "invoice_date", "invoice_number", "subtotal", "tax_total")
 
 _STRONG_TOTAL = re.compile(
     r"\btotal|summe\b|gesamt|zu zahlen|zahlbetrag|endbetrag|rechnungsbetrag|gesamtbetrag|montant|\bttc\b|totaal|"
@@ -313,7 +313,13 @@ def keyword_spans(tagged: Sequence[TaggedWord], spans: Sequence[Span], labels: S
     if not missing:
         return []
     rows_by_page = {page: page_rows(words) for page, words in words_by_page(tagged).items()}
-    finders = {"total": _total, "invoice_date": _invoice_date, "invoice_number": _invoice_number}
+    finders: dict[str, Callable[[dict[int, list[list[TaggedWord]]], Sequence[str]], Span | None]] = {
+        "total": _total,
+        "invoice_date": _invoice_date,
+        "invoice_number": _invoice_number,
+        "subtotal": lambda rows, labels: _tax_or_net(rows, labels, "subtotal"),
+        "tax_total": lambda rows, labels: _tax_or_net(rows, labels, "tax_total"),
+    }
     out: list[Span] = []
     for name in missing:
         span = finders[name](rows_by_page, labels)
@@ -555,3 +561,80 @@ def tax_id_label_before(span: Span, tagged_by_page: dict[int, list[TaggedWord]])
                 before = _fold(" ".join(t.word.text for t in row[max(0, i - 3) : i]))
                 return bool(_TAX_ID_LABEL.search(before))
     return False
+
+
+# ----------------------------------------------------------------------------------------------
+# the tax and the net amount: a "MwSt 19% 6,67" row, or a VAT table's single rate row
+# ----------------------------------------------------------------------------------------------
+
+_TAX_WORD = re.compile(r"(?<![a-z])(mwst|ust|vat|tax|tva|iva|btw|gst|sst|moms|mva|steuer)(?![a-z])")
+_NET_WORD = re.compile(
+    r"(?<![a-z])(netto|net|nett|ht|excl|exkl|base|subtotal|sub total|zwischensumme|subtotaal)(?![a-z])"
+)
+_GROSS_WORD = re.compile(r"(?<![a-z])(brutto|gross|ttc|incl|inkl|total|gesamt|summe)(?![a-z])")
+_NOT_TAX_ROW = re.compile(r"(?<![a-z])(nr|no|id|number|reg|ident|incl|inkl|enthalten|included)(?![a-z])")
+
+
+def _money_words(row: Sequence[TaggedWord]) -> list[tuple[int, Decimal]]:
+    """(position, amount) of the words of ``row`` printed as money with cents (no percentages)."""
+    out = []
+    for i, w in enumerate(row):
+        text = w.word.text
+        if "%" in text or not _MONEY_SHAPE.search(text):
+            continue
+        amount = _amount(text)
+        if amount is not None and amount > 0:
+            out.append((i, amount))
+    return out
+
+
+def _table_column(rows: Sequence[Sequence[TaggedWord]], k: int, pattern: re.Pattern[str]) -> TaggedWord | None:
+    """The amount under the header word matching ``pattern`` of row ``k`` (a VAT table's header, naming the
+    tax and the net or gross), when exactly one row of amounts follows: a one-rate table."""
+    header = rows[k]
+    heads = [w for w in header if pattern.search(_fold(w.word.text))]
+    if len(heads) != 1 or k + 1 >= len(rows):
+        return None
+    body = [r for r in rows[k + 1 : k + 4] if _money_words(r)]
+    if not body or body[0] is not rows[k + 1] or (len(body) > 1 and body[1] is rows[k + 2]):
+        return None  # not right below, or several rates (their sum is not printed on these rows)
+    head = heads[0].word.bbox
+    centre = (head[0] + head[2]) / 2
+    width = max(head[2] - head[0], head[3] - head[1])
+    best = min(_money_words(body[0]), key=lambda e: abs((body[0][e[0]].word.bbox[0] + body[0][e[0]].word.bbox[2]) / 2
+                                                        - centre))
+    word = body[0][best[0]].word.bbox
+    return body[0][best[0]] if abs((word[0] + word[2]) / 2 - centre) <= 1.5 * width else None
+
+
+def _tax_or_net(
+    rows_by_page: dict[int, list[list[TaggedWord]]], labels: Sequence[str], name: str
+) -> Span | None:
+    """``tax_total`` or ``subtotal`` read from a VAT table with one rate (header "Netto MwSt Brutto"), else from
+    the one row labelled with its keyword and holding a single amount ("MWST. 19,00% 6,67", "TAX 3.57",
+    "NETTO 35,13"); None when that is not unambiguous."""
+    word_pattern = _TAX_WORD if name == "tax_total" else _NET_WORD
+    from_tables: list[TaggedWord] = []
+    from_rows: list[TaggedWord] = []
+    for rows in rows_by_page.values():
+        for k, row in enumerate(rows):
+            folded = _fold(" ".join(w.word.text for w in row))
+            is_header = _TAX_WORD.search(folded) and (_NET_WORD.search(folded) or _GROSS_WORD.search(folded))
+            if is_header and not _money_words(row):
+                if (cell := _table_column(rows, k, word_pattern)) is not None:
+                    from_tables.append(cell)
+                continue
+            amounts = _money_words(row)
+            if len(amounts) != 1 or _NOT_TAX_ROW.search(folded):
+                continue
+            i = amounts[0][0]
+            left = _fold(" ".join(w.word.text for w in row[:i]))
+            if not word_pattern.search(left) or (name == "tax_total" and _NET_WORD.search(left)):
+                continue
+            if name == "subtotal" and (_TAX_WORD.search(left) or _GROSS_WORD.search(left.replace("subtotal", ""))):
+                continue
+            from_rows.append(row[i])
+    found = from_tables or from_rows
+    if len(found) != 1:
+        return None
+    return labelled_span(name, [found[0]], labels)
