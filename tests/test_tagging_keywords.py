@@ -382,3 +382,14 @@ def test_a_vat_table_with_two_rates_gives_no_tax_amount_rather_than_one_rates() 
     )  # fmt: skip
     fields = fields_of(doc, probs)
     assert "tax_total" not in fields and "subtotal" not in fields
+
+
+def test_a_number_printed_after_a_tax_id_label_is_the_tax_id_not_the_document_number() -> None:
+    """Regression (yardstick, L'Osteria): "IDENTNUMMER: DE 268087748" was read as the invoice number."""
+    doc, probs = make_document(
+        [(100, [("RECHNUNG", 50, None)]),
+         (700, [("IDENTNUMMER:", 50, None), ("DE", 128, None), ("268087748", 146, "B-invoice_number")])]
+    )  # fmt: skip
+    fields = fields_of(doc, probs)
+    assert fields["vendor_tax_id"][0] == "DE268087748"
+    assert "invoice_number" not in fields

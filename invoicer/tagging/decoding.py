@@ -607,9 +607,12 @@ def decode(
         rows_by_page = {page: page_rows(words) for page, words in by_page.items()}
         candidates += [s for s in labelled_numbers(rows_by_page, labels) if (s.page, s.words[0].index) not in taken]
         tax_ids = {(s.page, s.words[0].index, len(s.words)) for s in candidates if s.entity == "vendor_tax_id"}
-        candidates += [
-            s for s in labelled_tax_ids(rows_by_page, labels) if (s.page, s.words[0].index, len(s.words)) not in tax_ids
-        ]
+        labelled_taxes = labelled_tax_ids(rows_by_page, labels)
+        candidates += [s for s in labelled_taxes if (s.page, s.words[0].index, len(s.words)) not in tax_ids]
+        # a number printed after a tax-id label elsewhere ("St.-Nr. 206/5001/0914", "DE 268087748") is no
+        # document number, wherever else it appears
+        taxes = {_digits(s.text) for s in labelled_taxes} - {""}
+        candidates = [s for s in candidates if s.entity != "invoice_number" or _digits(s.text) not in taxes]
         candidates = [complete_company_name(s, tagged) if s.entity == "vendor_name" else s for s in candidates]
     fields = choose_fields(tagged, candidates, document)
     if keyword_candidates:
@@ -625,6 +628,10 @@ def decode(
     if keyword_candidates:
         fields = confirm_total(fields, items)
     return fields, items, notes
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
 
 
 #: The confidence a total gets when the document's own arithmetic confirms it (before calibration, which maps

@@ -502,8 +502,9 @@ def finish_address_line(span: Span, tagged_by_page: dict[int, list[TaggedWord]])
 
 #: Labels of a company's tax or VAT number, folded ("USt-IdNr.", "St.-Nr.", "VAT Reg No", "N° TVA", "GST ID").
 _TAX_ID_LABEL = re.compile(
-    r"(?<![a-z])(ust|umsatzsteuer|mwst|st|steuer|vat|tva|btw|iva|p\.?\s?iva|partita iva|nif|cif|uid|gst|sst|"
-    r"tax|abn|org|moms|ein)[\s.\-]*"
+    r"(?<![a-z])(ust|umsatzsteuer|identnummer|identifikationsnummer|mwst|st|stnr|steuer|vat|tva|btw|iva|"
+    r"p\.?\s?iva|partita iva|nif|cif|uid|gst|sst|"
+    r"tax|abn|org|moms|ein)[\s.:#\-]*"
     r"((id|nr|no|nummer|number|n°|nº|reg|regn|ident|idnr|identifikationsnummer|registration|code)[\s.:#\-]*){0,3}$"
 )
 _COUNTRY_PREFIX = re.compile(r"^[A-Z]{2}$")
