@@ -114,6 +114,10 @@ def test_due_date_not_before_invoice_date() -> None:
         ("GB980780684", None, RuleOutcome.PASS),
         ("CHE-116.281.710 MWST", None, RuleOutcome.PASS),
         ("136695976", "DE", RuleOutcome.PASS),  # no prefix: the vendor's country says which format
+        # regression (yardstick): a German Steuernummer was checked as a VAT id only ("invalid length")
+        ("29/001/60002", "DE", RuleOutcome.PASS),
+        ("5440877", "DE", RuleOutcome.FAIL),
+        ("556500-3745", "SE", RuleOutcome.PASS),  # a Swedish organisation number
         ("000306020352", "MY", RuleOutcome.SKIP),  # no checksum known for Malaysian GST ids
         ("000306020352", None, RuleOutcome.SKIP),
     ],

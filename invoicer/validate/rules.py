@@ -293,15 +293,35 @@ def due_date_after_invoice_date(
     return ValidationResult(name, RuleOutcome.PASS, f"due {days} days after the invoice date", fields)
 
 
-def _checker(number: str, country: str | None) -> tuple[object | None, str]:
+#: A country's other tax numbers (python-stdnum modules), tried after its VAT id when the number carries no
+#: country prefix: a German receipt prints its Steuernummer ("St.-Nr. 29/001/60002") as often as its USt-IdNr.
+NATIONAL_TAX_NUMBERS: tuple[tuple[str, str], ...] = (
+    ("stnr", "Steuernummer"),
+    ("tin", "tax identification number"),
+    ("nif", "tax identification number"),
+    ("orgnr", "organisation number"),
+    ("ein", "employer identification number"),
+    ("abn", "business number"),
+)
+
+
+def _checkers(number: str, country: str | None) -> list[tuple[object, str]]:
+    """The python-stdnum modules that may validate ``number`` (with what each checks), most specific first."""
     prefix = number[:2].lower()
     if number[:2].isalpha() and prefix in eu_vat.MEMBER_STATES | {"el"}:
-        return eu_vat, f"EU VAT id ({number[:2]})"
+        return [(eu_vat, f"EU VAT id ({number[:2]})")]
     if number[:2].isalpha() and (module := get_cc_module(prefix, "vat")) is not None:
-        return module, f"{number[:2]} tax id"
-    if country and (module := get_cc_module(country.lower(), "vat")) is not None:
-        return module, f"{country} tax id (the vendor's country)"
-    return None, ""
+        return [(module, f"{number[:2]} tax id")]
+    if not country:
+        return []
+    cc = country.lower()
+    found: list[tuple[object, str]] = []
+    if (module := get_cc_module(cc, "vat")) is not None:
+        found.append((module, f"{country} VAT id"))
+    for kind, what in NATIONAL_TAX_NUMBERS:
+        if (module := get_cc_module(cc, kind)) is not None:
+            found.append((module, f"{country} {what}"))
+    return found
 
 
 @RULES.register("vendor_tax_id_valid", "The vendor's VAT / tax id has a valid format and check digits")
@@ -313,15 +333,20 @@ def vendor_tax_id_valid(
     if value is None:
         return ValidationResult(name, RuleOutcome.SKIP, "no vendor tax id", fields)
     number = "".join(ch for ch in value.upper() if ch.isalnum())
-    module, kind = _checker(number, context.country)
-    if module is None:
+    checkers = _checkers(number, context.country)
+    if not checkers:
         why = f"no checksum is known for {context.country} tax ids" if context.country else "its country is unknown"
         return ValidationResult(name, RuleOutcome.SKIP, f"cannot check tax id {value}: {why}", fields)
-    try:
-        module.validate(number)  # type: ignore[attr-defined]
-    except Exception as exc:  # stdnum.exceptions.ValidationError and its subclasses
-        return ValidationResult(name, RuleOutcome.FAIL, f"{kind} {value} is not valid: {exc}", fields)
-    return ValidationResult(name, RuleOutcome.PASS, f"{kind} {value} is valid", fields)
+    errors = []
+    for module, kind in checkers:
+        try:
+            module.validate(number)  # type: ignore[attr-defined]
+        except Exception as exc:  # stdnum.exceptions.ValidationError and its subclasses
+            errors.append(f"not a valid {kind} ({exc})")
+            continue
+        source = " (the vendor's country)" if not number[:2].isalpha() else ""
+        return ValidationResult(name, RuleOutcome.PASS, f"{value} is a valid {kind}{source}", fields)
+    return ValidationResult(name, RuleOutcome.FAIL, f"tax id {value}: " + "; ".join(errors), fields)
 
 
 @RULES.register("iban_valid", "The IBAN has a valid country format and check digits")
