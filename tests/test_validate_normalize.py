@@ -235,6 +235,16 @@ def test_a_us_state_with_a_dot_before_its_zip_shows_the_vendors_country() -> Non
     assert out.value("currency") == "USD"
 
 
+def test_a_canadian_province_and_postal_code_show_the_vendors_country() -> None:
+    """Regression (yardstick, Whole Foods Vancouver): "$" stayed unknown beside "VANCOUVER, BC V6G 1C8"."""
+    out = normalize_extraction(extraction(["TOTAL $24.24"], vendor_address="1675 ROBSON STREET VANCOUVER, BC V6G 1C8",
+                                          total="24.24"))  # fmt: skip
+    assert out.value("currency") == "CAD"
+    assert normalize_extraction(extraction(["TOTAL $24.24"], vendor_address="ROBSON ST BC 1675", total="24.24")).value(
+        "currency"
+    ) is None
+
+
 def test_a_cut_off_word_is_no_currency_code() -> None:
     """Regression (yardstick, a US diner): "CUSTOMER COPY" read as "GSTAMER COP" made the bill COP."""
     out = normalize_extraction(extraction(["GSTAMER COP", "TOTAL $56.16"], total="56.16"))

@@ -156,6 +156,8 @@ def country_of_iban(text: str) -> str | None:
 
 
 _US_ADDRESS = re.compile(r"\b([A-Z]{2})[.,]?\s+\d{5}(?:-\d{4})?\b")  # "CA 94103", "CA. 94103"
+#: A Canadian province and postal code ("BC V6G 1C8", "ON M5V 2T6").
+_CA_ADDRESS = re.compile(r"\b(AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT)[.,]?\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
 _WEB_ADDRESS = re.compile(r"(?i)(?<![\w.-])(?:(?=[a-z0-9-]*[a-z])[a-z0-9-]{2,}\.)+([a-z]{2})(?![\w.-])")  # site, e-mail
 _PHONE = re.compile(r"(?:\+|\b00)\s?(\d{2,3})[\s()/.-]")
 _VAT_LIKE = re.compile(r"\b([A-Z]{2}) ?(\d[\d ]{7,13}\d|[A-Z0-9]{8,12})\b")
@@ -175,7 +177,8 @@ def has_legal_form(name: str) -> bool:
 
 
 def countries_in_address(text: str) -> list[tuple[str, str]]:
-    """(country, what showed it) for country names, single-country legal forms and US "ST 12345" in ``text``."""
+    """(country, what showed it) for country names, single-country legal forms, US "ST 12345" and Canadian
+    "BC V6G 1C8" in ``text``."""
     upper = _clean(text).upper()
     found: list[tuple[str, str]] = []
     for m in _PLACES.finditer(upper):
@@ -184,6 +187,8 @@ def countries_in_address(text: str) -> list[tuple[str, str]]:
     for m in _US_ADDRESS.finditer(upper):
         if m.group(1) in US_STATES:
             found.append(("US", f"US state and ZIP '{m.group(0)}'"))
+    for m in _CA_ADDRESS.finditer(upper):
+        found.append(("CA", f"Canadian province and postal code '{m.group(0)}'"))
     return found
 
 
