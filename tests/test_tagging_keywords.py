@@ -393,3 +393,13 @@ def test_a_number_printed_after_a_tax_id_label_is_the_tax_id_not_the_document_nu
     fields = fields_of(doc, probs)
     assert fields["vendor_tax_id"][0] == "DE268087748"
     assert "invoice_number" not in fields
+
+
+def test_a_fields_raw_confidence_carries_the_ocr_engines_doubt_about_its_words() -> None:
+    doc, probs = make_document([(40, [("Rechnung", 50, None), ("RE-2024-17", 120, "B-invoice_number")])])
+    sure = next(f for f in decode(doc, probs, LABELS)[0] if f.name == "invoice_number")
+    page = doc.pages[0]
+    line = replace(page.lines[0], words=tuple(replace(w, confidence=0.5) for w in page.lines[0].words))
+    doubted = replace(doc, pages=(replace(page, lines=(line,)),))
+    unsure = next(f for f in decode(doubted, probs, LABELS)[0] if f.name == "invoice_number")
+    assert unsure.value == sure.value and unsure.confidence == pytest.approx(sure.confidence * 0.5, abs=1e-3)

@@ -492,6 +492,13 @@ def fill_gaps(span: Span, tagged_by_page: dict[int, list[TaggedWord]]) -> Span:
     return Span(span.entity, span.page, tuple(filled), span.begins)
 
 
+def field_confidence(span: Span) -> float:
+    """A field's raw confidence: the model's (mean label probability of its words) times the OCR engine's
+    certainty of the least certain word read (1 for a text layer): a value read from a doubtful OCR line is
+    less often right however sure the tagger is of its label. Calibration maps it to a probability."""
+    return span.confidence * min(w.word.confidence for w in span.words)
+
+
 def choose_fields(tagged: Sequence[TaggedWord], spans: Sequence[Span], document: Document) -> tuple[Field, ...]:
     """One :class:`Field` (raw text, page, box, confidence) per header field that has a candidate."""
     by_page = words_by_page(tagged)
@@ -511,7 +518,7 @@ def choose_fields(tagged: Sequence[TaggedWord], spans: Sequence[Span], document:
             from invoicer.tagging.keywords import finish_address_line
 
             span = finish_address_line(span, by_page)
-        fields.append(Field(name, None, span.text, round(span.confidence, 4), span.page, span.bbox))
+        fields.append(Field(name, None, span.text, round(field_confidence(span), 4), span.page, span.bbox))
     return tuple(fields)
 
 
