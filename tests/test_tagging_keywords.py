@@ -403,3 +403,19 @@ def test_a_fields_raw_confidence_carries_the_ocr_engines_doubt_about_its_words()
     doubted = replace(doc, pages=(replace(page, lines=(line,)),))
     unsure = next(f for f in decode(doubted, probs, LABELS)[0] if f.name == "invoice_number")
     assert unsure.value == sure.value and unsure.confidence == pytest.approx(sure.confidence * 0.5, abs=1e-3)
+
+
+def test_an_address_loses_a_branch_line_with_the_vendors_name_and_what_follows_its_country() -> None:
+    """Regressions (SROIE X51006414674, X51008164420): "DOMINO'S PIZZA PERMAS JAYA" above the street, and a
+    mall's name after "..., MALAYSIA", were part of the address."""
+    doc, probs = make_document(
+        [(30, [("DOMINO'S", 100, "B-vendor_name"), ("PIZZA", 154, "I-vendor_name")]),
+         (50, [("DOMINO'S", 100, "B-vendor_address"), ("PIZZA", 154, "I-vendor_address"),
+               ("PERMAS", 190, "I-vendor_address")]),
+         (62, [("NO.12,", 100, "I-vendor_address"), ("JALAN", 142, "I-vendor_address"),
+               ("PERMAS", 178, "I-vendor_address")]),
+         (74, [("81750", 100, "I-vendor_address"), ("MASAI,", 136, "I-vendor_address"),
+               ("MALAYSIA", 178, "I-vendor_address")]),
+         (86, [("AMPANG", 100, "I-vendor_address"), ("POINT", 142, "I-vendor_address")])]
+    )  # fmt: skip
+    assert fields_of(doc, probs)["vendor_address"][1] == "NO.12, JALAN PERMAS 81750 MASAI, MALAYSIA"

@@ -515,9 +515,10 @@ def choose_fields(tagged: Sequence[TaggedWord], spans: Sequence[Span], document:
 
             span = whole_name_line(cut_at_label_line(span, by_page), by_page)
         elif name == "vendor_address":
-            from invoicer.tagging.keywords import finish_address_line
+            from invoicer.tagging.keywords import finish_address_line, trim_address
 
-            span = finish_address_line(span, by_page)
+            vendor = next((f.raw for f in fields if f.name == "vendor_name"), None)
+            span = finish_address_line(trim_address(span, vendor), by_page)
         fields.append(Field(name, None, span.text, round(field_confidence(span), 4), span.page, span.bbox))
     return tuple(fields)
 

@@ -639,3 +639,31 @@ def _tax_or_net(
     if len(found) != 1:
         return None
     return labelled_span(name, [found[0]], labels)
+
+
+def trim_address(span: Span, vendor: str | None) -> Span:
+    """An address ``span`` without a first line that begins with the vendor's name (a branch line,
+    "DOMINO'S PIZZA PERMAS JAYA" above the street) and without lines after one that ends in a country name
+    ("... KUALA LUMPUR, MALAYSIA" then a mall's name)."""
+    from invoicer.validate.countries import COUNTRY_NAMES
+
+    lines: list[list[TaggedWord]] = []
+    for w in span.words:
+        if lines and lines[-1][-1].line == w.line:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    if len(lines) < 2:
+        return span
+    vendor_words = [_fold(t).strip(".,") for t in (vendor or "").split()]
+    first = [_fold(w.word.text).strip(".,") for w in lines[0]]
+    if vendor_words and len(vendor_words[0]) >= 3 and first[: len(vendor_words)] == vendor_words:
+        lines = lines[1:]
+    for k, line in enumerate(lines[:-1]):
+        if line[-1].word.text.strip(".,;").upper() in COUNTRY_NAMES:
+            lines = lines[: k + 1]
+            break
+    words = tuple(w for line in lines for w in line)
+    if len(words) == len(span.words):
+        return span
+    return Span(span.entity, span.page, (replace(words[0], label="B-" + span.entity), *words[1:]), True)

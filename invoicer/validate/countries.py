@@ -130,7 +130,11 @@ COUNTRY_NAMES: dict[str, str] = {
     "UNITED STATES OF AMERICA": "US", "USA": "US", "U.S.A.": "US", "CANADA": "CA", "AUSTRALIA": "AU",
     "NEW ZEALAND": "NZ", "MALAYSIA": "MY", "SINGAPORE": "SG", "HONG KONG": "HK", "CHINA": "CN", "JAPAN": "JP",
     "INDIA": "IN", "MEXICO": "MX", "MÉXICO": "MX", "BRAZIL": "BR", "BRASIL": "BR",
-    # Malaysian states and federal territories: SROIE addresses end with them
+}  # fmt: skip
+
+#: Regions whose name alone shows the country (Malaysian states and federal territories: SROIE addresses
+#: end with them).
+REGION_NAMES: dict[str, str] = {
     "SELANGOR": "MY", "JOHOR": "MY", "KUALA LUMPUR": "MY", "PULAU PINANG": "MY", "PENANG": "MY", "PERAK": "MY",
     "KEDAH": "MY", "MELAKA": "MY", "NEGERI SEMBILAN": "MY", "PAHANG": "MY", "SABAH": "MY", "SARAWAK": "MY",
     "TERENGGANU": "MY", "KELANTAN": "MY", "PERLIS": "MY", "PUTRAJAYA": "MY", "SELANGOR DARUL EHSAN": "MY",

@@ -31,6 +31,7 @@ from invoicer.validate.countries import (
     LEGAL_FORM_COUNTRY,
     LEGAL_FORM_WORDS,
     PHONE_PREFIXES,
+    REGION_NAMES,
     US_STATES,
     DateOrder,
 )
@@ -164,7 +165,7 @@ _VAT_LIKE = re.compile(r"\b([A-Z]{2}) ?(\d[\d ]{7,13}\d|[A-Z0-9]{8,12})\b")
 
 
 # US states named like a country: matched first (longest names first), so "New Mexico" is no Mexico
-_PLACE_NAMES = {**COUNTRY_NAMES, **LEGAL_FORM_COUNTRY, "NEW MEXICO": "US"}
+_PLACE_NAMES = {**COUNTRY_NAMES, **REGION_NAMES, **LEGAL_FORM_COUNTRY, "NEW MEXICO": "US"}
 _PLACES = re.compile(
     r"(?<![\w.])(" + "|".join(re.escape(n) for n in sorted(_PLACE_NAMES, key=len, reverse=True)) + r")(?!\w)"
 )
