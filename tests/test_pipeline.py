@@ -156,3 +156,16 @@ def test_expected_output(settings: Settings, stem: str) -> None:
         ex = p.extract(DOCUMENTS / f"{stem}.pdf")
     expected = json.loads((EXPECTED / f"{stem}.json").read_text("utf-8"))
     assert _comparable(ex.to_dict()) == expected
+
+
+def test_the_expected_outputs_are_what_the_fixture_generator_writes(tmp_path: Path) -> None:
+    """Regression: the generator validated with the shipped per-field thresholds, the test with one threshold,
+    so regenerated expected files could not pass (`python -m invoicer.synth.fixtures fixtures`)."""
+    import shutil
+
+    from invoicer.synth.fixtures import write_expected
+
+    for folder in ("documents", "truth"):
+        shutil.copytree(FIXTURES / folder, tmp_path / folder)
+    for path in write_expected(tmp_path):
+        assert json.loads(path.read_text("utf-8")) == json.loads((EXPECTED / path.name).read_text("utf-8")), path.name
