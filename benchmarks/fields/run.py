@@ -75,6 +75,43 @@ def _pipeline(model: str | None, ocr: str, compute_dtype: str | None = None) -> 
 CACHE: Path | None = None
 
 
+def memoize_predictions(file: Path) -> None:
+    """Keep the tagger's per-page label probabilities in ``file`` (a pickle), keyed by the model's weights
+    and the exact words and boxes it was given: a rerun after a change to decoding or validation only
+    reruns those (the figures are the same as without it; a changed model or changed words miss)."""
+    import atexit
+    import hashlib
+    import pickle
+
+    import numpy as np
+
+    from invoicer.tagging.model import LayoutLMModel
+
+    memo: dict[str, list[np.ndarray]] = pickle.loads(file.read_bytes()) if file.is_file() else {}
+    size = len(memo)
+    predict = LayoutLMModel.predict_pages
+
+    def cached(self: LayoutLMModel, pages: Any) -> list[np.ndarray]:
+        digest = hashlib.sha256(str(self.path).encode())
+        for weights in sorted(Path(self.path).glob("*.safetensors")) if self.path is not None else ():
+            stat = weights.stat()
+            digest.update(f"{weights.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        for words, boxes in pages:
+            digest.update(repr((list(words), [tuple(b) for b in boxes])).encode())
+        key = digest.hexdigest()
+        if key not in memo:
+            memo[key] = [np.asarray(p, dtype=np.float32) for p in predict(self, pages)]
+        return memo[key]
+
+    LayoutLMModel.predict_pages = cached  # type: ignore[method-assign]
+
+    @atexit.register
+    def save() -> None:
+        if len(memo) != size:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_bytes(pickle.dumps(memo))
+
+
 def _process(pipeline: Pipeline, path: Path) -> Extraction:
     """``pipeline.process(path)``; with ``--cache``, the words after ingest + OCR are kept per file (keyed by
     its sha256 and the OCR engine) so a rerun with another tagger model only re-runs tagging and validation."""
@@ -334,6 +371,12 @@ def main() -> None:
         "to rerun other models or decoding fast",
     )
     parser.add_argument(
+        "--predictions-cache",
+        type=Path,
+        help="keep the tagger's predictions here (pickle) so that a rerun after a decoding or validation change "
+        "skips the model; same figures",
+    )
+    parser.add_argument(
         "--no-keyword-candidates",
         action="store_true",
         help="decode only what the model tagged (tagger.keyword_candidates off), to measure what the look-up adds",
@@ -349,6 +392,8 @@ def main() -> None:
     THREADS = args.threads
     COMPUTE_DTYPE = args.compute_dtype
     CACHE = args.cache
+    if args.predictions_cache:
+        memoize_predictions(args.predictions_cache)
 
     from invoicer.tagging.model import default_model_dir
 
