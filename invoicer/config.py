@@ -95,19 +95,19 @@ class ValidateSettings:
     # Confidences are calibrated probabilities of being right when the tagger's model ships a calibration
     # (invoicer/validate/calibration.py); how the defaults were chosen: benchmarks/validate/README.md
     field_min_confidence: tuple[str, ...] = (
-        "vendor_name=0.9404",
+        "vendor_name=0.9948",
         "vendor_address=1",
-        "vendor_tax_id=0.8814",
+        "vendor_tax_id=0.8842",
         "customer_name=0.9573",
-        "invoice_number=0.6362",
-        "invoice_date=0.3685",
-        "due_date=0.7849",
-        "po_number=0.8118",
-        "currency=0.6918",
-        "subtotal=0.6092",
+        "invoice_number=0.6778",
+        "invoice_date=0.3087",
+        "due_date=0.7548",
+        "po_number=0.768",
+        "currency=0.662",
+        "subtotal=0.5952",
         "tax_total=0.9401",
-        "total=0.8321",
-        "iban=0.7921",
+        "total=0.7758",
+        "iban=0.8371",
     )
     # a field that is not required and falls below its threshold: "withhold" keeps it out of an auto-approved
     # record (value cleared, printed text and confidence kept, reason recorded) instead of sending the whole
