@@ -406,11 +406,14 @@ def main() -> None:
         "model_info": json.loads(meta_file.read_text("utf-8")).get("step") if meta_file.is_file() else None,
         "command": " ".join(["python -m benchmarks.fields.run", *sys.argv[1:]]),
         "ocr_cache": str(args.cache) if args.cache else None,
+        "predictions_cache": str(args.predictions_cache) if args.predictions_cache else None,
         "compute_dtype": args.compute_dtype,
         "keyword_candidates": KEYWORD_CANDIDATES,
         "ocr_model": args.ocr_model,
     }
     parts = ("yardstick", "sroie", "synth", "speed") if args.part == "all" else (args.part,)
+    if args.predictions_cache and "speed" in parts:
+        parser.error("--predictions-cache would time cache look-ups, not the model: not with the speed part")
     for part in parts:
         t0 = time.perf_counter()
         if part == "yardstick":
