@@ -158,6 +158,8 @@ def part_yardstick(model: str | None, ocr: str, limit: int | None, keep_errors: 
     # the acceptance fields per kind of document (receipts, tickets — mostly one rail operator's —, invoices)
     # and per vendor family, so a gain carried by one frequent vendor shows as such
     by_type: dict[str, Scoreboard] = {}
+    # the same by how the pages were read (text layer, our OCR): OCR'd logos and headers cost the names
+    by_source: dict[str, Scoreboard] = {}
     failures: list[str] = []
     t0 = time.perf_counter()
     sources: dict[str, int] = {}
@@ -180,10 +182,17 @@ def part_yardstick(model: str | None, ocr: str, limit: int | None, keep_errors: 
             by_type.setdefault(doc.doc_type or "unknown", Scoreboard(ACCEPTANCE_YARDSTICK)).add(
                 _values(extraction), truth
             )
+            kinds = {page.source.value for page in extraction.document.pages}
+            source = kinds.pop() if len(kinds) == 1 else "mixed"
+            by_source.setdefault(source, Scoreboard(ACCEPTANCE_YARDSTICK)).add(_values(extraction), truth)
     result = board.to_dict()
     result["exact_by_doc_type"] = {
         kind: {"documents": b.documents, **{n: b.to_dict()["fields"][n]["exact"] for n in ACCEPTANCE_YARDSTICK}}
         for kind, b in sorted(by_type.items(), key=lambda kv: -kv[1].documents)
+    }
+    result["exact_by_page_source"] = {
+        kind: {"documents": b.documents, **{n: b.to_dict()["fields"][n]["exact"] for n in ACCEPTANCE_YARDSTICK}}
+        for kind, b in sorted(by_source.items(), key=lambda kv: -kv[1].documents)
     }
     result["acceptance"] = {
         "exact_at_least_0.90": {n: result["fields"][n]["exact"] for n in ACCEPTANCE_YARDSTICK},
