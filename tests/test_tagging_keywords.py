@@ -419,3 +419,18 @@ def test_an_address_loses_a_branch_line_with_the_vendors_name_and_what_follows_i
          (86, [("AMPANG", 100, "I-vendor_address"), ("POINT", 142, "I-vendor_address")])]
     )  # fmt: skip
     assert fields_of(doc, probs)["vendor_address"][1] == "NO.12, JALAN PERMAS 81750 MASAI, MALAYSIA"
+
+
+def test_a_booking_code_of_letters_after_its_label_is_the_document_number_not_a_trains_number() -> None:
+    """Regression (yardstick, DB tickets): "Auftragsnummer: AEXVDX" lost to "Transaktions-Nr 926138", and
+    "RE 10804" (a Regional-Express) was read as an invoice number."""
+    doc, probs = make_document(
+        [(300, [("ab", 50, None), ("09:45", 70, None), ("RE", 110, None), ("10804", 130, None)]),
+         (500, [("Transaktions-Nr", 50, None), ("926138", 150, None)]),
+         (700, [("Auftragsnummer:", 50, None), ("AEXVDX", 146, None)])]
+    )  # fmt: skip
+    assert fields_of(doc, probs)["invoice_number"][0] == "AEXVDX"
+    boxed, boxed_probs = make_document([(100, [("Rechnungs-Nr.:", 50, None), ("DATUM", 140, None)])])
+    assert "invoice_number" not in fields_of(boxed, boxed_probs)  # the next box's label, not a code
+    tagged, tagged_probs = make_document([(100, [("DATUM", 50, "B-invoice_number")])])
+    assert "invoice_number" not in fields_of(tagged, tagged_probs)  # the model's own tag needs a digit

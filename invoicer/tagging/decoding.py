@@ -100,6 +100,7 @@ class Span:
     page: int
     words: tuple[TaggedWord, ...]
     begins: bool  # True when its first word is labelled B-
+    looked_up: bool = False  # found next to a printed keyword, not tagged by the model
 
     @property
     def text(self) -> str:
@@ -492,6 +493,12 @@ def fill_gaps(span: Span, tagged_by_page: dict[int, list[TaggedWord]]) -> Span:
     return Span(span.entity, span.page, tuple(filled), span.begins)
 
 
+def _booking_code(span: Span) -> bool:
+    """A document number of capital letters only ("Auftragsnummer: AEXVDX"), taken only when it was found
+    right after its label (the model's own tags of such words are headings: "DATUM")."""
+    return span.entity == "invoice_number" and span.looked_up and bool(re.fullmatch(r"[A-Z]{5,10}", span.text))
+
+
 def field_confidence(span: Span) -> float:
     """A field's raw confidence: the model's (mean label probability of its words) times the OCR engine's
     certainty of the least certain word read (1 for a text layer): a value read from a doubtful OCR line is
@@ -505,7 +512,7 @@ def choose_fields(tagged: Sequence[TaggedWord], spans: Sequence[Span], document:
     heights = {p.number: p.height for p in document.pages}
     fields: list[Field] = []
     for name in FIELD_NAMES:
-        candidates = [s for s in spans if s.entity == name and plausible(name, s.text)]
+        candidates = [s for s in spans if s.entity == name and (plausible(name, s.text) or _booking_code(s))]
         if not candidates:
             continue
         best = score_candidates(name, candidates, by_page, heights)[0]

@@ -79,8 +79,10 @@ _NOT_INVOICE_DATE = re.compile(
 )
 # Document-number keywords, strongest first; matched against the (folded) words right before a candidate.
 _NUMBER_KEYWORDS: tuple[tuple[float, re.Pattern[str]], ...] = (
-    (0.3, re.compile(r"(?<![a-z])(rechnungs?|invoice|inv|facture|factura|fattura|factuur|faktura|re|rg)[\s.\-]*"
+    (0.3, re.compile(r"(?<![a-z])(rechnungs?|invoice|inv|facture|factura|fattura|factuur|faktura)[\s.\-]*"
                      r"(nr|no|nummer|number|num|n°|n|#|numero|nº)?[\s.:#]*$")),
+    # "RE-Nr.", "RG:", not a bare "RE" (a Regional-Express train: "RE 10804")
+    (0.3, re.compile(r"(?<![a-z])(re|rg)([\s.\-]*(nr|no|nummer|number|num|n°|#|numero|nº)[\s.:#]*|[.:#]+\s*)$")),
     (0.25, re.compile(r"(?<![a-z])(beleg|bon|receipt|quittung|kassenbon|ticket|folio|bill|rechn|kvitto|kvittering|"
                       r"paragon|ricevuta|scontrino|recibo|kvitas)[\s.\-]*"
                       r"(nr|no|nummer|number|#|n°)?[\s.:#]*$")),
@@ -126,7 +128,7 @@ def labelled_span(name: str, words: Sequence[TaggedWord], labels: Sequence[str])
     model's probability that the first word begins ``name`` (low when the model did not see it)."""
     p = _label_probability(words[0], labels, f"B-{name}")
     tagged = tuple(replace(w, label=("B-" if k == 0 else "I-") + name, confidence=p) for k, w in enumerate(words))
-    return Span(name, words[0].page, tagged, True)
+    return Span(name, words[0].page, tagged, True, looked_up=True)
 
 
 def _total(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Sequence[str]) -> Span | None:
@@ -247,6 +249,21 @@ def _document_number_shape(token: str, strength: float = 0.0) -> bool:
     return not re.fullmatch(r"\d{1,3}[.,]\d{2}%?|\d{1,3}%|\d{1,2}:\d{2}(:\d{2})?", token)
 
 
+def _booking_code(row: Sequence[TaggedWord], i: int, strength: float) -> bool:
+    """A booking or order code of capital letters only ("Auftragsnummer: AEXVDX"), right after a number
+    label that ends in a colon, "#" or a number word."""
+    token = _number_token(row[i].word.text)
+    if strength < 0.2 or not re.fullmatch(r"[A-Z]{5,10}", token):
+        return False
+    folded = _fold(token)
+    if _DATE_KEYWORDS.search(folded) or _STRONG_TOTAL.search(folded) or _WEAK_TOTAL.search(folded) or any(
+        pattern.search(folded) for _, pattern in _NUMBER_KEYWORDS
+    ):
+        return False  # the next box's label ("Rechnungs-Nr.: | DATUM"), not a code
+    label = _fold(row[i - 1].word.text)
+    return label.endswith((":", "#")) or bool(re.search(r"(nr|no|nummer|number|code)[.]?$", label))
+
+
 #: A document-number keyword glued to its value: "RGNR:AR1405897", "INVOICE:38014".
 _GLUED_LABEL = re.compile(r"^(?P<label>[^\W\d_][\w.\-]*?)[.:#]+(?P<value>\w[\w\-/]*)$")
 
@@ -272,7 +289,8 @@ def labelled_numbers(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Se
         for row in rows:
             for i in range(len(row)):
                 strength = _number_label(row, i) if i else 0.0
-                if strength and _document_number_shape(_number_token(row[i].word.text), strength):
+                token = _number_token(row[i].word.text)
+                if strength and (_document_number_shape(token, strength) or _booking_code(row, i, strength)):
                     out.append(labelled_span("invoice_number", [row[i]], labels))
                 elif (glued := _glued_number(row[i])) is not None:
                     out.append(labelled_span("invoice_number", [glued[1]], labels))
