@@ -120,3 +120,11 @@ def test_a_document_title_is_no_vendor_and_a_legal_name_in_prose_stands_in_for_a
         ]
     )  # fmt: skip
     assert vendor_of(doc, probs) == "DB Fernverkehr AG"
+
+
+def test_words_of_a_documents_title_are_no_vendor() -> None:
+    """Regression (yardstick, an airline's receipt): "Not valid for travel / Travel Receipt" was the vendor."""
+    doc, probs = make_document(
+        [(40, [("travel", 50, "I-vendor_name"), ("Travel", 90, "I-vendor_name"), ("Receipt", 130, None)])]
+    )
+    assert vendor_of(doc, probs) is None

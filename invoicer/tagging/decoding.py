@@ -294,7 +294,9 @@ _TITLE_WORDS = frozenset(
     {"online", "ticket", "fahrkarte", "fahrschein", "einzelfahrschein", "tageskarte", "ice", "ic", "ec",
      "rechnung", "invoice", "receipt", "quittung", "beleg", "kassenbon", "bon", "kundenbeleg", "handlerbeleg",
      "zahlungsbeleg", "bewirtungsbeleg", "kopie", "copy", "duplikat", "duplicate", "original", "facture",
-     "factura", "fattura", "factuur", "kvitto", "bill", "folio", "customer", "merchant", "z", "b"}
+     "factura", "fattura", "factuur", "kvitto", "bill", "folio", "customer", "merchant", "z", "b", "travel",
+     "booking", "confirmation", "order", "summary", "purchase", "tax", "cash", "sale", "sales", "statement",
+     "delivery", "note", "credit", "bestellung", "buchung", "auftrag", "lieferschein", "gutschrift"}
 )  # fmt: skip
 
 
