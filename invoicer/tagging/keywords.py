@@ -607,23 +607,24 @@ def _money_words(row: Sequence[TaggedWord]) -> list[tuple[int, Decimal]]:
     return out
 
 
+def _centre_x(word: TaggedWord) -> float:
+    return (word.word.bbox[0] + word.word.bbox[2]) / 2
+
+
 def _table_column(rows: Sequence[Sequence[TaggedWord]], k: int, pattern: re.Pattern[str]) -> TaggedWord | None:
     """The amount under the header word matching ``pattern`` of row ``k`` (a VAT table's header, naming the
     tax and the net or gross), when exactly one row of amounts follows: a one-rate table."""
-    header = rows[k]
-    heads = [w for w in header if pattern.search(_fold(w.word.text))]
+    heads = [w for w in rows[k] if pattern.search(_fold(w.word.text))]
     if len(heads) != 1 or k + 1 >= len(rows):
         return None
     body = [r for r in rows[k + 1 : k + 4] if _money_words(r)]
     if not body or body[0] is not rows[k + 1] or (len(body) > 1 and body[1] is rows[k + 2]):
         return None  # not right below, or several rates (their sum is not printed on these rows)
-    head = heads[0].word.bbox
-    centre = (head[0] + head[2]) / 2
-    width = max(head[2] - head[0], head[3] - head[1])
-    best = min(_money_words(body[0]), key=lambda e: abs((body[0][e[0]].word.bbox[0] + body[0][e[0]].word.bbox[2]) / 2
-                                                        - centre))
-    word = body[0][best[0]].word.bbox
-    return body[0][best[0]] if abs((word[0] + word[2]) / 2 - centre) <= 1.5 * width else None
+    head, row = heads[0], body[0]
+    box = head.word.bbox
+    width = max(box[2] - box[0], box[3] - box[1])
+    cell = min((row[i] for i, _ in _money_words(row)), key=lambda w: abs(_centre_x(w) - _centre_x(head)))
+    return cell if abs(_centre_x(cell) - _centre_x(head)) <= 1.5 * width else None
 
 
 def _tax_or_net(
