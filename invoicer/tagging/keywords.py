@@ -538,6 +538,32 @@ def tax_id_shape(text: str) -> bool:
     return not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{13,}", compact)
 
 
+def _tax_id_piece(word: TaggedWord) -> str:
+    return word.word.text.strip(":,;()[]").upper()
+
+
+def _tax_id_words(row: Sequence[TaggedWord], i: int) -> list[TaggedWord]:
+    """The words of the tax id starting at word ``i`` of a visual row: one token holding it all
+    ("DE282311424", "29/001/60002"), or a country code and digit groups printed as one phrase ("DE 282 311
+    424", "GB 821 2613 24")."""
+    pieces: list[TaggedWord] = []
+    for w in row[i : i + 5]:
+        token = _tax_id_piece(w)
+        if not token or not _TAX_ID_PIECE.match(token):
+            break
+        if pieces:
+            after_prefix = len(pieces) == 1 and _COUNTRY_PREFIX.match(_tax_id_piece(pieces[0]))
+            if not (token.isdigit() or (after_prefix and any(c.isdigit() for c in token))):
+                break
+            last = pieces[-1].word.bbox
+            if w.word.bbox[0] - last[2] > 1.5 * max(1.0, last[3] - last[1]):
+                break  # a column gap: something else
+        pieces.append(w)
+        if len(pieces) == 1 and not _COUNTRY_PREFIX.match(token) and not token.isdigit():
+            break
+    return pieces
+
+
 def labelled_tax_ids(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Sequence[str]) -> list[Span]:
     """Every tax or VAT number printed right after its label ("USt-IdNr.: DE 282 311 424", "St.-Nr.
     29/001/60002"), its pieces joined, as a ``vendor_tax_id`` span whose confidence is the model's
@@ -546,26 +572,10 @@ def labelled_tax_ids(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Se
     for rows in rows_by_page.values():
         for row in rows:
             for i in range(1, len(row)):
-                before = _fold(" ".join(w.word.text for w in row[max(0, i - 3) : i]))
-                if not _TAX_ID_LABEL.search(before):
+                if not _TAX_ID_LABEL.search(_fold(" ".join(w.word.text for w in row[max(0, i - 3) : i]))):
                     continue
-                pieces: list[TaggedWord] = []
-                for w in row[i : i + 5]:  # "DE 282 311 424", "GB 821 2613 24": groups of digits, one phrase
-                    token = w.word.text.strip(":,;()[]").upper()
-                    if not token or not _TAX_ID_PIECE.match(token):
-                        break
-                    if pieces and not (token.isdigit() or (len(pieces) == 1 and _COUNTRY_PREFIX.match(
-                            pieces[0].word.text.strip(":,;()[]").upper()) and any(c.isdigit() for c in token))):
-                        break
-                    if pieces:
-                        last = pieces[-1].word.bbox
-                        if w.word.bbox[0] - last[2] > 1.5 * max(1.0, last[3] - last[1]):
-                            break
-                    pieces.append(w)
-                    if len(pieces) == 1 and not _COUNTRY_PREFIX.match(token) and not token.isdigit():
-                        break  # one token holding the whole number ("DE282311424", "29/001/60002")
-                text = " ".join(p.word.text for p in pieces)
-                if pieces and tax_id_shape(text):
+                pieces = _tax_id_words(row, i)
+                if pieces and tax_id_shape(" ".join(p.word.text for p in pieces)):
                     out.append(labelled_span("vendor_tax_id", pieces, labels))
     return out
 
