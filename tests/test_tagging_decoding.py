@@ -432,3 +432,20 @@ def test_a_word_the_model_skipped_inside_a_name_is_part_of_it_but_another_column
         [(128, [("Berex", 50, "B-vendor_name"), ("761", 200, "B-vendor_address"), ("plc", 400, "I-vendor_name")])]
     )
     assert fields_of(doc, probs)["vendor_name"][0] == "Berex plc"
+
+
+def test_a_turned_scans_prices_stay_with_their_descriptions() -> None:
+    """Regression (synthetic scans turned up to 3 degrees): on a wide table a row's numbers sat nearer the
+    row above it, and descriptions got the numbers of the next row (rows F1 0.52 on synth-scan)."""
+    slant = 0.05  # about 3 degrees: the left margin moves 0.05 pt right per point down, rows tilt up
+
+    def at(r: float, x: float, text: str, label: str) -> Row:  # a word printed at (x, r) on the straight page
+        return (r - slant * x, [(text, x + slant * r, label)])
+
+    rows: list[Row] = [(60.0, [("Rechnung", 50, None)])]
+    for k in range(8):
+        r = 100.0 + 14 * k
+        rows += [at(r, 50, f"Artikel{k}", "B-item_description"), at(r, 300, "2", "B-item_quantity"),
+                 at(r, 380, f"{k + 1},00", "B-item_unit_price"), at(r, 460, f"{2 * k + 2},00", "B-item_amount")]
+    got = items_of(sorted(rows))
+    assert [(d, a) for d, _, _, a in got] == [(f"Artikel{k}", f"{2 * k + 2}.00") for k in range(8)]

@@ -99,19 +99,58 @@ _ID_LABEL = re.compile(r"(nr|no|nummer|number|#|id|ref)[.:]?$")  # "VU-Nr 455669
 _YEAR = re.compile(r"(19|20)\d\d|\d{1,2}[./-]\d{1,2}[./-]\d{2}\b|\d{1,2}\s?[^\W\d_]{3,9}\.?\s?['’]?\d{2}\b")
 
 
+#: Slants tried by :func:`page_slant` (x shift per unit of y): about ±3.4 degrees in steps of 0.11.
+_SLANTS = tuple(k / 500 for k in range(-30, 31))
+
+
+def page_slant(words: Sequence[TaggedWord]) -> float:
+    """How far a scanned page is turned, as the shift of its left margin per unit of height (0 when the
+    page is straight or nothing shows it): the slant that lines up the most line starts in one margin.
+    A page turned by a small angle moves a row's right end up or down by about its width times this, which
+    on a wide table is a row or two."""
+    starts: dict[int, tuple[float, float]] = {}
+    for t in words:
+        x0, y = t.word.bbox[0], (t.word.bbox[1] + t.word.bbox[3]) / 2
+        key = t.page * 100000 + t.line
+        if key not in starts or x0 < starts[key][0]:
+            starts[key] = (x0, y)
+    if len(starts) < 8:
+        return 0.0
+
+    def aligned(slant: float) -> int:
+        margins = sorted(x - slant * y for x, y in starts.values())
+        best, lo = 0, 0
+        for hi, value in enumerate(margins):  # the most line starts within 3 points of each other
+            while value - margins[lo] > 3.0:
+                lo += 1
+            best = max(best, hi - lo + 1)
+        return best
+
+    straight = aligned(0.0)
+    score, slant = max((aligned(k), -abs(k), k) for k in _SLANTS)[0::2]
+    return slant if score >= straight + 3 and score >= 5 else 0.0
+
+
 def page_rows(words: Sequence[TaggedWord], *, strict: bool = False) -> list[list[TaggedWord]]:
     """The page's words grouped into visual rows (vertical centres within half a word height), each row
     left to right, rows top to bottom. Text layers often put a row's columns on separate lines. ``strict``
     measures half the smaller of the word's and the row's heights (a tall word then cannot pull the next,
-    tightly printed line of a receipt into its row); otherwise the larger."""
+    tightly printed line of a receipt into its row); otherwise the larger. On a turned scan the centres are
+    measured along the page's slant (:func:`page_slant`), so a row's price stays with its description."""
+    slant = page_slant(words)
+
+    def centre(t: TaggedWord) -> float:
+        b = t.word.bbox
+        return (b[1] + b[3]) / 2 + slant * (b[0] + b[2]) / 2
+
     rows: list[tuple[float, float, list[TaggedWord]]] = []  # (centre, height, words)
-    for w in sorted(words, key=lambda t: (t.word.bbox[1] + t.word.bbox[3]) / 2):
+    for w in sorted(words, key=centre):
         b = w.word.bbox
-        cy, h = (b[1] + b[3]) / 2, max(1.0, b[3] - b[1])
+        cy, h = centre(w), max(1.0, b[3] - b[1])
         if rows and abs(cy - rows[-1][0]) <= 0.5 * (min if strict else max)(h, rows[-1][1]):
-            centre, height, members = rows[-1]
+            row_centre, height, members = rows[-1]
             members.append(w)
-            rows[-1] = ((centre * (len(members) - 1) + cy) / len(members), max(height, h), members)
+            rows[-1] = ((row_centre * (len(members) - 1) + cy) / len(members), max(height, h), members)
         else:
             rows.append((cy, h, [w]))
     return [sorted(members, key=lambda t: t.word.bbox[0]) for _, _, members in rows]
