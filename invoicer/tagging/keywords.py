@@ -22,6 +22,7 @@ field to review. Its words keep the page's boxes (the source is shown to the rev
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Sequence
@@ -116,9 +117,15 @@ def page_slant(words: Sequence[TaggedWord]) -> float:
             starts[key] = (x0, y)
     if len(starts) < 8:
         return 0.0
+    return _slant_of_line_starts(tuple(sorted(starts.values())))
+
+
+@functools.lru_cache(maxsize=256)
+def _slant_of_line_starts(starts: tuple[tuple[float, float], ...]) -> float:
+    """:func:`page_slant` of a page's line starts ``(x, y)`` (cached: rows are built many times per page)."""
 
     def aligned(slant: float) -> int:
-        margins = sorted(x - slant * y for x, y in starts.values())
+        margins = sorted(x - slant * y for x, y in starts)
         best, lo = 0, 0
         for hi, value in enumerate(margins):  # the most line starts within 3 points of each other
             while value - margins[lo] > 3.0:
