@@ -123,19 +123,17 @@ def page_slant(words: Sequence[TaggedWord]) -> float:
 @functools.lru_cache(maxsize=256)
 def _slant_of_line_starts(starts: tuple[tuple[float, float], ...]) -> float:
     """:func:`page_slant` of a page's line starts ``(x, y)`` (cached: rows are built many times per page)."""
+    import numpy as np
 
-    def aligned(slant: float) -> int:
-        margins = sorted(x - slant * y for x, y in starts)
-        best, lo = 0, 0
-        for hi, value in enumerate(margins):  # the most line starts within 3 points of each other
-            while value - margins[lo] > 3.0:
-                lo += 1
-            best = max(best, hi - lo + 1)
-        return best
-
-    straight = aligned(0.0)
-    score, slant = max((aligned(k), -abs(k), k) for k in _SLANTS)[0::2]
-    return slant if score >= straight + 3 and score >= 5 else 0.0
+    xy = np.asarray(starts, dtype=np.float64)
+    slants = np.asarray(_SLANTS)
+    margins = np.sort(xy[None, :, 0] - slants[:, None] * xy[None, :, 1], axis=1)  # one row per slant
+    # for each slant, the most line starts within 3 points of each other
+    first = np.arange(len(starts))
+    aligned = np.array([int((np.searchsorted(row, row + 3.0, side="right") - first).max()) for row in margins])
+    straight = int(aligned[len(_SLANTS) // 2])
+    best = max(range(len(_SLANTS)), key=lambda i: (int(aligned[i]), -abs(_SLANTS[i])))
+    return _SLANTS[best] if aligned[best] >= straight + 3 and aligned[best] >= 5 else 0.0
 
 
 def page_rows(words: Sequence[TaggedWord], *, strict: bool = False) -> list[list[TaggedWord]]:
