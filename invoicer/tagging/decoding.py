@@ -364,8 +364,8 @@ def score_candidates(
     largest = max((a for a in amounts.values() if a is not None), default=None)
     lowest = max((s.center_y + 10000 * s.page for s in spans), default=None)
     rows_by_page: dict[int, list[list[TaggedWord]]] = {}
-    if name == "invoice_number":  # visual rows once per page, for every candidate's keyword
-        from invoicer.tagging.keywords import number_label_strength, page_rows
+    if name in ("invoice_number", "vendor_tax_id"):  # visual rows once per page, for every candidate's label
+        from invoicer.tagging.keywords import number_label_strength, page_rows, tax_id_label_before
 
         rows_by_page = {page: page_rows(words) for page, words in tagged_by_page.items()}
     for i, span in enumerate(spans):
@@ -413,12 +413,9 @@ def score_candidates(
                 if doubt > 0:
                     score -= OCR_DOUBT_WEIGHT * doubt
                     reasons.append(f"OCR doubt {doubt:.2f}")
-            if name == "vendor_tax_id":
-                from invoicer.tagging.keywords import tax_id_label_before
-
-                if tax_id_label_before(span, tagged_by_page):
-                    score += TAX_ID_LABEL_WEIGHT
-                    reasons.append("tax id label")
+            if name == "vendor_tax_id" and tax_id_label_before(span, rows_by_page):
+                score += TAX_ID_LABEL_WEIGHT
+                reasons.append("tax id label")
             if name == "invoice_number":
                 strength = number_label_strength(span, rows_by_page)
                 if strength:

@@ -344,15 +344,21 @@ def labelled_numbers(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Se
 def number_label_strength(span: Span, rows_by_page: dict[int, list[list[TaggedWord]]]) -> float:
     """Strength of the document-number keyword printed right before ``span`` on its visual row
     (``rows_by_page``: :func:`page_rows` of each page), or glued to it (0 when none)."""
-    first = span.words[0]
-    glued = _glued_number(first)
+    glued = _glued_number(span.words[0])
     if glued is not None:
         return glued[0]
+    found = _row_position(span, rows_by_page)
+    return _number_label(*found) if found is not None else 0.0
+
+
+def _row_position(span: Span, rows_by_page: dict[int, list[list[TaggedWord]]]) -> tuple[list[TaggedWord], int] | None:
+    """The visual row holding ``span``'s first word, and that word's position in it."""
+    first = span.words[0]
     for row in rows_by_page.get(span.page, []):
         for i, w in enumerate(row):
             if w.index == first.index and w.page == first.page:
-                return _number_label(row, i)
-    return 0.0
+                return row, i
+    return None
 
 
 def _invoice_number(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Sequence[str]) -> Span | None:
@@ -616,7 +622,7 @@ def labelled_tax_ids(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Se
     for rows in rows_by_page.values():
         for row in rows:
             for i in range(1, len(row)):
-                if not _TAX_ID_LABEL.search(_fold(" ".join(w.word.text for w in row[max(0, i - 3) : i]))):
+                if not _tax_id_label(row, i):
                     continue
                 pieces = _tax_id_words(row, i)
                 if pieces and tax_id_shape(" ".join(p.word.text for p in pieces)):
@@ -624,16 +630,16 @@ def labelled_tax_ids(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Se
     return out
 
 
-def tax_id_label_before(span: Span, tagged_by_page: dict[int, list[TaggedWord]]) -> bool:
-    """Whether a tax-id label ends right before ``span`` on its visual row, or is glued to its first word."""
-    first = span.words[0]
-    rows = page_rows(tagged_by_page.get(span.page, []))
-    for row in rows:
-        for i, w in enumerate(row):
-            if w.index == first.index:
-                before = _fold(" ".join(t.word.text for t in row[max(0, i - 3) : i]))
-                return bool(_TAX_ID_LABEL.search(before))
-    return False
+def _tax_id_label(row: Sequence[TaggedWord], i: int) -> bool:
+    """Whether a tax-id label ends right before word ``i`` of a visual row."""
+    return bool(_TAX_ID_LABEL.search(_fold(" ".join(w.word.text for w in row[max(0, i - 3) : i]))))
+
+
+def tax_id_label_before(span: Span, rows_by_page: dict[int, list[list[TaggedWord]]]) -> bool:
+    """Whether a tax-id label ends right before ``span`` on its visual row (``rows_by_page``: :func:`page_rows`
+    of each page)."""
+    found = _row_position(span, rows_by_page)
+    return found is not None and _tax_id_label(*found)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -671,13 +677,13 @@ def _table_column(rows: Sequence[Sequence[TaggedWord]], k: int, pattern: re.Patt
     heads = [w for w in rows[k] if pattern.search(_fold(w.word.text))]
     if len(heads) != 1 or k + 1 >= len(rows):
         return None
-    body = [r for r in rows[k + 1 : k + 4] if _money_words(r)]
-    if not body or body[0] is not rows[k + 1] or (len(body) > 1 and body[1] is rows[k + 2]):
+    body = [(r, money) for r in rows[k + 1 : k + 4] if (money := _money_words(r))]
+    if not body or body[0][0] is not rows[k + 1] or (len(body) > 1 and body[1][0] is rows[k + 2]):
         return None  # not right below, or several rates (their sum is not printed on these rows)
-    head, row = heads[0], body[0]
+    head, (row, money) = heads[0], body[0]
     box = head.word.bbox
     width = max(box[2] - box[0], box[3] - box[1])
-    cell = min((row[i] for i, _ in _money_words(row)), key=lambda w: abs(_centre_x(w) - _centre_x(head)))
+    cell = min((row[i] for i, _ in money), key=lambda w: abs(_centre_x(w) - _centre_x(head)))
     return cell if abs(_centre_x(cell) - _centre_x(head)) <= 1.5 * width else None
 
 
@@ -693,12 +699,12 @@ def _tax_or_net(
     for rows in rows_by_page.values():
         for k, row in enumerate(rows):
             folded = _fold(" ".join(w.word.text for w in row))
+            amounts = _money_words(row)
             is_header = _TAX_WORD.search(folded) and (_NET_WORD.search(folded) or _GROSS_WORD.search(folded))
-            if is_header and not _money_words(row):
+            if is_header and not amounts:
                 if (cell := _table_column(rows, k, word_pattern)) is not None:
                     from_tables.append(cell)
                 continue
-            amounts = _money_words(row)
             if len(amounts) != 1 or _NOT_TAX_ROW.search(folded):
                 continue
             i = amounts[0][0]
