@@ -93,6 +93,8 @@ def memoize_predictions(file: Path) -> None:
 
     def cached(self: LayoutLMModel, pages: Any) -> list[np.ndarray]:
         digest = hashlib.sha256(str(self.path).encode())
+        parameter = next(self.model.parameters())  # bf16 and int8 runs are kept apart from float32 ones
+        digest.update(f"{parameter.dtype}:{type(self.model.classifier).__name__}".encode())
         for weights in sorted(Path(self.path).glob("*.safetensors")) if self.path is not None else ():
             stat = weights.stat()
             digest.update(f"{weights.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
@@ -306,6 +308,7 @@ def part_speed(model: str | None, n: int, seed: int, compute_dtype: str) -> dict
     from invoicer.config import IngestSettings
     from invoicer.ingest import ingest_bytes
     from invoicer.tagging.layoutlm import LayoutLMTagger
+    from invoicer.tagging.model import resolve_compute_dtype
 
     with tempfile.TemporaryDirectory() as tmp:
         docs = [(p, t) for p, t in _generate(Path(tmp), n * 3, seed, kind="invoice") if len(t["pages"]) == 1][:n]
@@ -340,7 +343,9 @@ def part_speed(model: str | None, n: int, seed: int, compute_dtype: str) -> dict
     full_total = time.perf_counter() - t0
     return {
         "data": f"{len(payloads)} one-page born-digital synthetic invoices (seed {seed})",
-        "compute_dtype": compute_dtype,
+        "compute_dtype": compute_dtype
+        if compute_dtype != "auto"
+        else f"auto ({resolve_compute_dtype('auto')} on this CPU)",
         "torch_threads": THREADS or "default",
         "ingest_tag_decode": {
             "pages_per_second": round(len(payloads) / tag_total, 2),
@@ -370,7 +375,12 @@ def main() -> None:
     parser.add_argument("--scan-n", type=int, default=60, help="documents of the synth-scan part")
     parser.add_argument("--scan-seed", type=int, default=900003, help="seed of the synth-scan part (never trained on)")
     parser.add_argument("--speed-n", type=int, default=40)
-    parser.add_argument("--compute-dtype", default="float32", choices=("float32", "bfloat16", "qint8"))
+    parser.add_argument(
+        "--compute-dtype",
+        default="float32",
+        choices=("auto", "float32", "bfloat16", "qint8"),
+        help="how the tagger computes (default float32; auto: what the pipeline's default picks on this CPU)",
+    )
     parser.add_argument("--errors", type=int, default=40, help="wrong predictions listed per part")
     parser.add_argument("--threads", type=int, help="torch CPU threads while tagging (default: torch's)")
     parser.add_argument(

@@ -52,32 +52,45 @@ __all__ = [
 META_FILE = "tagger.json"
 #: How the weights are computed on: fp32 (default), bf16, or int8 Linear layers (dynamic quantization, CPU).
 COMPUTE_DTYPES = ("float32", "bfloat16", "qint8")
-#: ``auto`` too: bfloat16 on CPUs with AMX (same accuracy, ~25 % faster there), float32 elsewhere.
+#: ``auto`` too: bfloat16 on CPUs with native bf16 arithmetic (AMX or AVX-512 BF16: same accuracy, 25-50 % faster
+#: there), float32 elsewhere.
 COMPUTE_DTYPE_CHOICES = TAGGER_COMPUTE_DTYPES
 
 
-def cpu_has_amx_bf16(cpuinfo: str | None = None) -> bool:
-    """Whether the CPU advertises AMX bf16 tiles (``amx_bf16`` in ``/proc/cpuinfo``'s flags)."""
+def _cpu_flags(cpuinfo: str | None) -> set[str]:
     if cpuinfo is None:
         try:
             cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
         except OSError:
-            return False
-    return any(line.startswith("flags") and "amx_bf16" in line.split() for line in cpuinfo.splitlines())
+            return set()
+    return {flag for line in cpuinfo.splitlines() if line.startswith("flags") for flag in line.split()}
+
+
+def cpu_has_amx_bf16(cpuinfo: str | None = None) -> bool:
+    """Whether the CPU advertises AMX bf16 tiles (``amx_bf16`` in ``/proc/cpuinfo``'s flags)."""
+    return "amx_bf16" in _cpu_flags(cpuinfo)
+
+
+def cpu_has_native_bf16(cpuinfo: str | None = None) -> bool:
+    """Whether the CPU computes bf16 natively: AMX tiles (``amx_bf16``) or AVX-512 BF16 (``avx512_bf16``, e.g.
+    AMD Zen 4 and later, Intel Cooper Lake). Without either, bf16 is emulated and several times slower."""
+    return bool({"amx_bf16", "avx512_bf16"} & _cpu_flags(cpuinfo))
 
 
 def resolve_compute_dtype(compute_dtype: str, device: str = "cpu", cpuinfo: str | None = None) -> str:
-    """``auto`` → ``bfloat16`` on a CPU with AMX, else ``float32``; other names are checked and returned.
+    """``auto`` → ``bfloat16`` on a CPU with native bf16 (:func:`cpu_has_native_bf16`), else ``float32``; other
+    names are checked and returned.
 
-    Measured (benchmarks/fields, Intel Xeon with AMX, session 5): bfloat16 gave the same exact-match figures
-    as float32 on SROIE validation and the yardstick and 10.3 instead of 8.4 pages/s; on CPUs without AMX
-    bfloat16 was far slower, so ``auto`` keeps float32 there.
+    Measured (benchmarks/fields, 2 cores, two threads): Intel Xeon with AMX, session 5: 10.3 instead of 8.4
+    pages/s; AMD EPYC with AVX-512 BF16 and no AMX, session 11: 13.6 instead of 8.9 pages/s; on both, the same
+    exact-match figures as float32 on SROIE validation and the yardstick (within one document). Training with
+    bf16 autocast on an AVX2-only CPU was 4-7x slower, so ``auto`` keeps float32 there.
     """
     if compute_dtype not in COMPUTE_DTYPE_CHOICES:
         raise ModelError(f"compute_dtype must be one of {', '.join(COMPUTE_DTYPE_CHOICES)}, got {compute_dtype!r}")
     if compute_dtype != "auto":
         return compute_dtype
-    return "bfloat16" if device == "cpu" and cpu_has_amx_bf16(cpuinfo) else "float32"
+    return "bfloat16" if device == "cpu" and cpu_has_native_bf16(cpuinfo) else "float32"
 
 
 _REQUIRED_FILES = ("config.json", "model.safetensors")
