@@ -349,6 +349,31 @@ def test_a_total_below_the_sum_of_its_line_items_gives_way_to_that_sum_printed_w
     assert fields_of(*make_document(cash))["total"][0] == "3.10"
 
 
+def test_a_total_that_is_the_cash_handed_over_gives_way_to_it_minus_the_change() -> None:
+    """Regression (yardstick, a McDonald's receipt): the model tagged "EUR 10,00" handed over; "Rückgeld 1,63"
+    under it, and 10,00 - 1,63 = 8,37 printed on the "TOTAL" row, so 8,37 is the total."""
+    rows = [
+        (100, [("TOTAL", 50, None), ("8,37", 480, None)]),
+        (112, [("EUR", 50, None), ("10,00", 480, "B-total")]),
+        (124, [("Rückgeld", 50, None), ("1,63", 480, None)]),
+        (150, [("Brutto", 50, None), ("8,37", 300, None), ("MwSt", 350, None), ("0,55", 480, None)]),
+    ]
+    assert fields_of(*make_document(rows))["total"][0] == "8.37"
+    # no difference printed, or no change word: the model's pick stays
+    assert fields_of(*make_document([rows[1], rows[2]]))["total"][0] == "10.00"
+    no_change = [rows[0], rows[1], (124, [("Trinkgeld", 50, None), ("1,63", 480, None)])]
+    assert fields_of(*make_document(no_change))["total"][0] == "10.00"
+    # regression (SROIE): "TOTAL SALES 9.45 / CASH 10.00 / CHANGE 0.55" with 8.90 printed above: a total on its
+    # own total row stays, whatever the arithmetic says
+    sroie = [
+        (80, [("TOTAL", 50, None), ("SALES", 90, None), ("8.90", 480, None)]),
+        (100, [("TOTAL", 50, None), ("SALES", 90, None), ("(INCL.", 130, None), ("9.45", 480, "B-total")]),
+        (112, [("CASH", 50, None), ("10.00", 480, None)]),
+        (124, [("CHANGE", 50, None), ("0.55", 480, None)]),
+    ]
+    assert fields_of(*make_document(sroie))["total"][0] == "9.45"
+
+
 @pytest.mark.parametrize(
     ("printed", "clean"),
     [

@@ -7,6 +7,8 @@ from dataclasses import replace
 from invoicer.contract import validate_output
 from invoicer.document import Document, Extraction, Field, Line, LineItem, Page, RuleOutcome, Word, WordSource
 from invoicer.validate.normalize import NormalizationContext, collect_evidence, normalize_extraction
+from invoicer.validate.normalize.currency import find_currency_marks
+from invoicer.validate.normalize.evidence import countries_in_address
 
 
 def page_of(*texts: str) -> Page:
@@ -243,6 +245,43 @@ def test_a_canadian_province_and_postal_code_show_the_vendors_country() -> None:
     assert normalize_extraction(extraction(["TOTAL $24.24"], vendor_address="ROBSON ST BC 1675", total="24.24")).value(
         "currency"
     ) is None
+
+
+def test_a_canadian_postal_code_alone_shows_the_vendors_country() -> None:
+    """Regression (yardstick, Whole Foods Vancouver): the OCR put "V6G 1C8" apart from "VANCOUVER, BC" with
+    noise between, and "$" stayed unknown."""
+    address = "1675 ROBSON STREET VANCOUVER, BC BC 2 5,50 V6G 1C8"
+    out = normalize_extraction(extraction(["TOTAL $24.24"], vendor_address=address, total="24.24"))
+    assert out.value("currency") == "CAD"
+    assert "Canadian postal code 'V6G 1C8'" in results(out, RuleOutcome.PASS)["normalize_currency"]
+    for not_canadian in ("LONDON SW1A 1AA", "ART. A1B2C3 LONDON", "W1A 0AX", "D6G 1C8 DUBLIN"):
+        assert countries_in_address(not_canadian) == [], not_canadian  # UK postcodes, glued codes, letters never used
+
+
+def test_a_national_tax_number_in_the_documents_language_shows_the_vendors_country() -> None:
+    """Regression (yardstick, a Madrid restaurant and a Bonn café): no currency printed, the vendor's unprefixed
+    tax number ("NIF B83856088", "STEUERNR.: 205/5809/1828") valid in one country of the labels' language."""
+    spanish = ["TICKET", "MESA: 3", "CANT PRECIO IMP", "TOTAL IVA INCLUIDO", "GRACIAS POR SU VISITA"]
+    madrid = normalize_extraction(extraction(spanish, vendor_tax_id="B83856088", total="36.45"))
+    assert madrid.value("currency") == "EUR"
+    assert "ES" in results(madrid, RuleOutcome.PASS)["normalize_currency"]
+    german = ["RECHNUNG NR. 51219", "NETTO 35,13", "MWST. 19,00%", "VIELEN DANK FÜR IHREN BESUCH"]
+    bonn = normalize_extraction(extraction(german, vendor_tax_id="205/5809/1828", total="41,80"))
+    assert bonn.value("currency") == "EUR"
+    # no language, or a number no country of it validates: nothing decided
+    assert normalize_extraction(extraction([], vendor_tax_id="B83856088", total="36.45")).value("currency") is None
+    wrong = normalize_extraction(extraction(spanish, vendor_tax_id="B83856089", total="36.45"))
+    assert wrong.value("currency") is None
+
+
+def test_a_currency_code_glued_to_a_dollar_amount_is_read() -> None:
+    """Regression (yardstick, Whole Foods Vancouver): the card slip's "AMOUNT CAD$24.24", scanned as
+    "CADS24.24", was not seen, so the receipt's "$" stayed ambiguous."""
+    assert find_currency_marks("AMOUNT CAD$24.24") == ["CAD", "$"]
+    assert find_currency_marks("AMOUNT CADS24.24") == ["CAD"]
+    assert find_currency_marks("SUBTOTALS24.24") == [] and find_currency_marks("CADS 24") == []
+    out = normalize_extraction(extraction(["TOTAL $24.24", "AMOUNT CADS24.24"], total="24.24"))
+    assert out.value("currency") == "CAD"
 
 
 def test_a_cut_off_word_is_no_currency_code() -> None:

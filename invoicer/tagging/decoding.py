@@ -571,6 +571,61 @@ def total_from_items(
     return tuple(field if f.name == "total" else f for f in fields) + (() if total is not None else (field,))
 
 
+#: Words of the change handed back ("Rückgeld 1,63", "CHANGE DUE 0.37"), folded.
+_CHANGE_WORDS = re.compile(
+    r"change|ruckgeld|rueckgeld|wechselgeld|zuruck|rendu|a rendre|cambio|vuelto|vuelta|resto|kembali|baki|"
+    r"vaxel|wisselgeld|retour"
+)
+
+
+_CENTS = re.compile(r"\d[.,]\d{2}(?!\d)")
+
+
+def _total_keyword(left: str) -> bool:
+    return bool(_TOTAL_WORDS.search(left)) and not _NOT_TOTAL_WORDS.search(left)
+
+
+def total_before_change(
+    fields: Sequence[Field], tagged: Sequence[TaggedWord], labels: Sequence[str]
+) -> tuple[Field, ...]:
+    """The total checked against the change handed back: when the chosen total has no total keyword on its row,
+    and it minus a change amount printed on the page (an amount in cents on a row with a change word, or right
+    under one) is an amount printed on a row with a total keyword, the chosen one was the sum handed over
+    ("TOTAL 8,37 / EUR 10,00 / Rückgeld 1,63") and that amount is the total. Its confidence is the model's
+    probability for that word."""
+    total = next((f for f in fields if f.name == "total"), None)
+    chosen = _amount(total.raw) if total is not None and total.raw else None
+    if total is None or chosen is None or chosen <= 0:
+        return tuple(fields)
+    by_page = words_by_page(tagged)
+    box = total.bbox
+    own = tuple(w for w in tagged if box is not None and w.page == total.page and center_inside(w.word.bbox, box, 0.5))
+    if own and _total_keyword(_row_context(Span("total", total.page or 1, own, True), by_page)[0]):
+        return tuple(fields)  # "TOTAL 9,45" minus the change can be another amount only by chance
+    changes: set[Decimal] = set()
+    for w in tagged:
+        amount = _amount(w.word.text)
+        if amount is None or not 0 < amount < chosen or not _CENTS.search(w.word.text):
+            continue
+        left, above = _row_context(Span("total", w.page, (w,), True), by_page)
+        if _CHANGE_WORDS.search(left) or (not left and _CHANGE_WORDS.search(above)):
+            changes.add(amount)
+    printed: list[TaggedWord] = []
+    for w in tagged:
+        amount = _amount(w.word.text)
+        if amount is None or amount <= 0 or not any(chosen - c == amount for c in changes):
+            continue
+        left, _ = _row_context(Span("total", w.page, (w,), True), by_page)
+        if _total_keyword(left) and not _CHANGE_WORDS.search(left):
+            printed.append(w)
+    if not printed:
+        return tuple(fields)
+    word = max(printed, key=lambda w: (w.page, w.word.bbox[1]))
+    probability = float(word.probs[list(labels).index("B-total")]) if word.probs is not None else 0.0
+    field = Field("total", None, word.word.text, round(probability, 4), word.page, word.word.bbox)
+    return tuple(field if f.name == "total" else f for f in fields)
+
+
 # ----------------------------------------------------------------------------------------------
 # 5: everything
 # ----------------------------------------------------------------------------------------------
@@ -635,7 +690,7 @@ def decode(
         fields = vendor_from_web_address(respell_vendor(fields, tagged), candidates, tagged, labels)
     items = group_rows(tagged, labels)
     if keyword_candidates:
-        fields = total_from_items(fields, items, tagged, labels)
+        fields = total_before_change(total_from_items(fields, items, tagged, labels), tagged, labels)
     if not normalize:
         return tuple(replace(f, value=f.raw) for f in fields), items, ()
     fields, items, notes = normalize_result(document, fields, items)

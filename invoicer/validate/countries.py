@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from stdnum import get_cc_module
+from stdnum.eu import vat as eu_vat
+
 
 class DateOrder(StrEnum):
     """How the three parts of a numeric date are ordered."""
@@ -349,3 +352,52 @@ LANGUAGE_KEYWORDS: dict[str, frozenset[str]] = {
 
 #: dateparser language codes tried for spelled-out months when the document's language is unknown.
 DATE_LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "nl", "es", "it", "pt", "sv", "da", "nb", "fi", "pl")
+
+
+#: A country's other tax numbers (python-stdnum modules), tried after its VAT id when the number carries no
+#: country prefix: a German receipt prints its Steuernummer ("St.-Nr. 29/001/60002") as often as its USt-IdNr.
+NATIONAL_TAX_NUMBERS: tuple[tuple[str, str], ...] = (
+    ("stnr", "Steuernummer"),
+    ("tin", "tax identification number"),
+    ("nif", "tax identification number"),
+    ("orgnr", "organisation number"),
+    ("ein", "employer identification number"),
+    ("abn", "business number"),
+)
+
+
+def tax_id_checkers(number: str, country: str | None) -> list[tuple[object, str]]:
+    """The python-stdnum modules that may validate the tax id ``number`` (letters and digits only; with what each
+    checks), most specific first: its prefix's VAT module, else ``country``'s VAT and national tax numbers."""
+    prefix = number[:2].lower()
+    if number[:2].isalpha() and prefix in eu_vat.MEMBER_STATES | {"el"}:
+        return [(eu_vat, f"EU VAT id ({number[:2]})")]
+    if number[:2].isalpha() and (module := get_cc_module(prefix, "vat")) is not None:
+        return [(module, f"{number[:2]} tax id")]
+    if not country:
+        return []
+    cc = country.lower()
+    found: list[tuple[object, str]] = []
+    if (module := get_cc_module(cc, "vat")) is not None:
+        found.append((module, f"{country} VAT id"))
+    for kind, what in NATIONAL_TAX_NUMBERS:
+        if (module := get_cc_module(cc, kind)) is not None:
+            found.append((module, f"{country} {what}"))
+    return found
+
+
+#: Countries whose tax numbers an unprefixed vendor tax id is tried against, by the language of the document's
+#: labels (English is spoken in too many countries whose numbers carry no check digits: none tried).
+COUNTRIES_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
+    "de": ("DE", "AT", "CH", "LI", "LU"),
+    "fr": ("FR", "BE", "CH", "LU", "MC"),
+    "nl": ("NL", "BE"),
+    "es": ("ES", "MX", "AR", "CO", "CL", "PE", "UY", "EC", "VE"),
+    "it": ("IT", "CH", "SM"),
+    "pt": ("PT", "BR"),
+    "sv": ("SE", "FI"),
+    "da": ("DK",),
+    "nb": ("NO",),
+    "fi": ("FI",),
+    "pl": ("PL",),
+}

@@ -13,14 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from stdnum import get_cc_module
 from stdnum import iban as stdnum_iban
-from stdnum.eu import vat as eu_vat
 
 from invoicer.config import ValidateSettings
 from invoicer.document import Extraction, RuleOutcome, ValidationResult, WordSource
 from invoicer.registry import Registry
-from invoicer.validate.countries import SALES_TAX_CEILING, TAX_RATES_BY_COUNTRY
+from invoicer.validate.countries import (
+    NATIONAL_TAX_NUMBERS,  # noqa: F401  (re-exported: it was defined here)
+    SALES_TAX_CEILING,
+    TAX_RATES_BY_COUNTRY,
+    tax_id_checkers,
+)
 from invoicer.validate.policy import ValidationPolicy
 
 __all__ = ["DEFAULT_RULES", "RULES", "Rule", "RuleContext"]
@@ -293,37 +296,6 @@ def due_date_after_invoice_date(
     return ValidationResult(name, RuleOutcome.PASS, f"due {days} days after the invoice date", fields)
 
 
-#: A country's other tax numbers (python-stdnum modules), tried after its VAT id when the number carries no
-#: country prefix: a German receipt prints its Steuernummer ("St.-Nr. 29/001/60002") as often as its USt-IdNr.
-NATIONAL_TAX_NUMBERS: tuple[tuple[str, str], ...] = (
-    ("stnr", "Steuernummer"),
-    ("tin", "tax identification number"),
-    ("nif", "tax identification number"),
-    ("orgnr", "organisation number"),
-    ("ein", "employer identification number"),
-    ("abn", "business number"),
-)
-
-
-def _checkers(number: str, country: str | None) -> list[tuple[object, str]]:
-    """The python-stdnum modules that may validate ``number`` (with what each checks), most specific first."""
-    prefix = number[:2].lower()
-    if number[:2].isalpha() and prefix in eu_vat.MEMBER_STATES | {"el"}:
-        return [(eu_vat, f"EU VAT id ({number[:2]})")]
-    if number[:2].isalpha() and (module := get_cc_module(prefix, "vat")) is not None:
-        return [(module, f"{number[:2]} tax id")]
-    if not country:
-        return []
-    cc = country.lower()
-    found: list[tuple[object, str]] = []
-    if (module := get_cc_module(cc, "vat")) is not None:
-        found.append((module, f"{country} VAT id"))
-    for kind, what in NATIONAL_TAX_NUMBERS:
-        if (module := get_cc_module(cc, kind)) is not None:
-            found.append((module, f"{country} {what}"))
-    return found
-
-
 @RULES.register("vendor_tax_id_valid", "The vendor's VAT / tax id has a valid format and check digits")
 def vendor_tax_id_valid(
     extraction: Extraction, settings: ValidateSettings, context: RuleContext = DEFAULT_CONTEXT
@@ -333,7 +305,7 @@ def vendor_tax_id_valid(
     if value is None:
         return ValidationResult(name, RuleOutcome.SKIP, "no vendor tax id", fields)
     number = "".join(ch for ch in value.upper() if ch.isalnum())
-    checkers = _checkers(number, context.country)
+    checkers = tax_id_checkers(number, context.country)
     if not checkers:
         why = f"no checksum is known for {context.country} tax ids" if context.country else "its country is unknown"
         return ValidationResult(name, RuleOutcome.SKIP, f"cannot check tax id {value}: {why}", fields)

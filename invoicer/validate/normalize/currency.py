@@ -134,6 +134,8 @@ _CODE = r"[A-Z]{3}"
 _DATE = r"\d{1,2} ?[./-] ?\d{1,2} ?[./-]"  # "Fr. 12.03.2024" is Friday, not Swiss francs
 _ADJACENT = re.compile(
     rf"(?:(?<![A-Za-z])(?P<pre>{_MARK_ALT}|{_CODE})\s?(?!{_DATE})(?={_AMOUNT}))"
+    # a code glued to its dollar sign and amount: "CAD$24.24", and as scanned, "CADS24.24"
+    rf"|(?:(?<![A-Za-z])(?P<glued>[A-Z]{{3}})[$S](?=\d[\d.,]*[.,]\d{{2}}(?!\d)))"
     rf"|(?:(?<=\d)\s?(?P<post>{_MARK_ALT}|{_CODE})(?![\w$]))",
     re.IGNORECASE,
 )
@@ -166,7 +168,7 @@ def find_currency_marks(text: str) -> list[str]:
     found: list[str] = []
     taken: set[int] = set()  # start offsets of marks already counted
     for m in _ADJACENT.finditer(text):
-        name = "pre" if m.group("pre") else "post"
+        name = "pre" if m.group("pre") else "glued" if m.group("glued") else "post"
         mark = m.group(name)
         if mark and _page_mark(mark):
             found.append(mark)

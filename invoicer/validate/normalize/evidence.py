@@ -21,6 +21,7 @@ from stdnum.eu import vat as eu_vat
 
 from invoicer.document import Extraction
 from invoicer.validate.countries import (
+    COUNTRIES_BY_LANGUAGE,
     COUNTRY_DOMAINS,
     COUNTRY_NAMES,
     DATE_ORDER_BY_COUNTRY,
@@ -34,6 +35,7 @@ from invoicer.validate.countries import (
     REGION_NAMES,
     US_STATES,
     DateOrder,
+    tax_id_checkers,
 )
 from invoicer.validate.normalize.currency import find_currency_marks
 from invoicer.validate.normalize.dates import OrderEvidence, find_numeric_dates
@@ -147,6 +149,27 @@ def country_of_vat_id(text: str) -> str | None:
     return {"EL": "GR", "XI": "GB"}.get(prefix, prefix)
 
 
+def national_tax_number_country(text: str, countries: Iterable[str]) -> tuple[str, str] | None:
+    """(country, kind of number) when the unprefixed tax id ``text`` is valid in exactly one of ``countries``
+    (python-stdnum: "B83856088" a Spanish NIF, "205/5809/1828" a German Steuernummer); None otherwise."""
+    number = "".join(ch for ch in text.upper() if ch.isalnum())
+    if len(number) < 8 or number[:2].isalpha():
+        return None
+    valid: dict[str, str] = {}
+    for cc in countries:
+        for module, kind in tax_id_checkers(number, cc):
+            try:
+                module.validate(number)  # type: ignore[attr-defined]
+            except Exception:  # stdnum.exceptions.ValidationError and its subclasses
+                continue
+            valid[cc] = kind.removeprefix(f"{cc} ")
+            break
+    if len(valid) != 1:
+        return None
+    ((cc, kind),) = valid.items()
+    return cc, f"{cc} {kind}"
+
+
 def country_of_iban(text: str) -> str | None:
     """The country of a valid IBAN."""
     try:
@@ -159,6 +182,9 @@ def country_of_iban(text: str) -> str | None:
 _US_ADDRESS = re.compile(r"\b([A-Z]{2})[.,]?\s+\d{5}(?:-\d{4})?\b")  # "CA 94103", "CA. 94103"
 #: A Canadian province and postal code ("BC V6G 1C8", "ON M5V 2T6").
 _CA_ADDRESS = re.compile(r"\b(AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT)[.,]?\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
+#: A Canadian postal code alone ("V6G 1C8" on the line below "VANCOUVER, BC"): letter-digit-letter digit-letter-digit,
+#: with the letters Canada Post uses (never D, F, I, O, Q, U; W and Z not first). UK postcodes end digit-letter-letter.
+_CA_POSTAL_CODE = re.compile(r"(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] \d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])")
 _WEB_ADDRESS = re.compile(r"(?i)(?<![\w.-])(?:(?=[a-z0-9-]*[a-z])[a-z0-9-]{2,}\.)+([a-z]{2})(?![\w.-])")  # site, e-mail
 _PHONE = re.compile(r"(?:\+|\b00)\s?(\d{2,3})[\s()/.-]")
 _VAT_LIKE = re.compile(r"\b([A-Z]{2}) ?(\d[\d ]{7,13}\d|[A-Z0-9]{8,12})\b")
@@ -179,7 +205,7 @@ def has_legal_form(name: str) -> bool:
 
 def countries_in_address(text: str) -> list[tuple[str, str]]:
     """(country, what showed it) for country names, single-country legal forms, US "ST 12345" and Canadian
-    "BC V6G 1C8" in ``text``."""
+    "BC V6G 1C8" (or a Canadian postal code alone) in ``text``."""
     upper = _clean(text).upper()
     found: list[tuple[str, str]] = []
     for m in _PLACES.finditer(upper):
@@ -190,6 +216,9 @@ def countries_in_address(text: str) -> list[tuple[str, str]]:
             found.append(("US", f"US state and ZIP '{m.group(0)}'"))
     for m in _CA_ADDRESS.finditer(upper):
         found.append(("CA", f"Canadian province and postal code '{m.group(0)}'"))
+    if not any(cc == "CA" and "postal code" in what for cc, what in found):
+        for m in _CA_POSTAL_CODE.finditer(_clean(text)):  # as printed: upper case
+            found.append(("CA", f"Canadian postal code '{m.group(0)}'"))
     return found
 
 
@@ -313,6 +342,11 @@ def collect_evidence(extraction: Extraction, context: NormalizationContext | Non
         cc = POSTCODE_COUNTRY_BY_LANGUAGE[language]
         what = f"a five-digit postcode in the vendor address and {language_note}"
         clues.append(CountryClue(cc, what, 3, field_confidence("vendor_address")))
+    if language in COUNTRIES_BY_LANGUAGE and vat_text and country_of_vat_id(vat_text) is None:
+        national = national_tax_number_country(vat_text, COUNTRIES_BY_LANGUAGE[language])
+        if national is not None:
+            what = f"the vendor tax id {vat_text} is a valid {national[1]} and {language_note}"
+            clues.append(CountryClue(national[0], what, 3, field_confidence("vendor_tax_id")))
     clues = list(dict.fromkeys(clues))
     country, country_note = decide_country(clues)
 
