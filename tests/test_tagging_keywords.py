@@ -236,6 +236,18 @@ def test_document_numbers_after_or_glued_to_their_keyword(row: list[tuple[str, f
     assert fields_of(doc, probs)["invoice_number"][0] == value
 
 
+def test_a_number_glued_to_its_keyword_keeps_the_keywords_weight_against_a_room_number() -> None:
+    """Regression (yardstick, a Hampton hotel bill): the model tagged "Room No: 407" (0.9); "VAT INVOICE:38014"
+    lost its keyword's weight once cut from it, and a room number was taken for the document's number."""
+    rows = [
+        (100, [("Room", 50, None), ("No:", 90, None), ("407", 130, "B-invoice_number")]),
+        (200, [("VAT", 50, None), ("INVOICE:38014", 80, None)]),
+    ]
+    assert fields_of(*make_document(rows))["invoice_number"][0] == "38014"
+    guess = (300, [("Filiale", 50, None), ("4711", 120, "B-invoice_number")])  # unlabelled, the model unsure
+    assert fields_of(*make_document([rows[1], guess], confidence=0.4))["invoice_number"][0] == "38014"
+
+
 def test_a_small_number_after_a_weak_keyword_is_no_document_number() -> None:
     doc, probs = make_document([(300, [("Tisch", 50, None), ("12", 100, None)])])
     assert "invoice_number" not in fields_of(doc, probs)

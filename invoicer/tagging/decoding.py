@@ -280,11 +280,12 @@ def _is_date(text: str) -> bool:
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$")
 _MONEY_ONLY = re.compile(r"[^\d\s]{0,3}\s?\d{1,3}([.,']\d{3})*[.,]\d{2}-?")
 _DATE_ONLY = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}$")
-#: Labels of other numbers on a page (tax and company ids, phones): a number printed right after one of them
-#: is not the document's number, whatever the model tagged.
+#: Labels of other numbers on a page (tax and company ids, phones, hotel rooms): a number printed right after one
+#: of them is not the document's number, whatever the model tagged.
 _OTHER_NUMBER_LABEL = re.compile(
     r"(?<![a-z])(st|steuer|ust|mwst|vat|tax|gst|sst|uid|btw|moms|org|hrb?|handelsreg\w*|siret|siren|nif|cif|abn|"
-    r"kvk|tel|telefon|phone|fax|mobil|fon|iban|bic|blz|konto|account|kd|kunden)[\s.\-]*"
+    r"kvk|tel|telefon|phone|fax|mobil|fon|iban|bic|blz|konto|account|kd|kunden|room|zimmer|chambre|habitacion)"
+    r"[\s.\-]*"
     r"((id|nr|no|nummer|number|n°|reg|ident|idnr)[\s.:#\-]*){0,2}$"
 )
 

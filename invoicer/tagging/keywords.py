@@ -348,7 +348,14 @@ def number_label_strength(span: Span, rows_by_page: dict[int, list[list[TaggedWo
     if glued is not None:
         return glued[0]
     found = _row_position(span, rows_by_page)
-    return _number_label(*found) if found is not None else 0.0
+    if found is None:
+        return 0.0
+    row, i = found
+    # a candidate cut from its keyword ("VAT INVOICE:38014" → "38014") keeps that keyword's strength
+    glued = _glued_number(row[i])
+    if glued is not None and _number_token(glued[1].word.text) == _number_token(span.words[0].word.text):
+        return glued[0]
+    return _number_label(row, i)
 
 
 def _row_position(span: Span, rows_by_page: dict[int, list[list[TaggedWord]]]) -> tuple[list[TaggedWord], int] | None:
