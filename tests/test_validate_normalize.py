@@ -306,6 +306,10 @@ def test_company_names_lose_letter_spacing_and_a_street_their_line_ran_into() ->
     assert company_name("INDIAN RESTAURANT ***") == "INDIAN RESTAURANT"
     assert company_name("Old Navy - 5934") == "Old Navy - 5934"  # a store number is part of the name
     assert company_name("BORA BORA") == "BORA BORA"  # two words alike are a name, not a misreading
+    # regression (SROIE): a scanned zero among capitals is the letter O; digits that are a name's own stay
+    assert company_name("POPULAR BOOK C0. (M) SDN BHD") == "POPULAR BOOK CO. (M) SDN BHD"
+    assert company_name("10 GRAM GOURMET") == "10 GRAM GOURMET" and company_name("Studio 54") == "Studio 54"
+    assert company_name("H2O SHOP 0") == "H2O SHOP 0" and company_name("Zer0 Waste") == "Zer0 Waste"
     out = normalize_extraction(extraction([], vendor_name="A L D I STR."))
     assert out.value("vendor_name") == "ALDI" and out.field("vendor_name").raw == "A L D I STR."  # type: ignore[union-attr]
 

@@ -89,13 +89,24 @@ _STREET_WORD = re.compile(r"(?i)^(?:\S*str\.?|straße|strasse|street|road|avenue
 _REGISTRATION_NUMBER = re.compile(r"^\(?[A-Z]{0,3}\d{5,}-?[A-Z]\)?[.,]?$|^\(?[A-Z]{1,3}\d{5,}\)?[.,]?$")
 
 
+def _letter_o(word: str) -> str:
+    """A scanned zero among a word's letters read back as the letter O ("C0." -> "CO.", "B00KS" -> "BOOKS"):
+    only in words whose only digits are zeros, with at least as many letters, upper case around them."""
+    zeros = word.count("0")
+    letters = [c for c in word if c.isalpha()]
+    if not zeros or any(c.isdigit() and c != "0" for c in word) or len(letters) < zeros:
+        return word
+    return word.replace("0", "O") if all(c.isupper() for c in letters) else word
+
+
 def company_name(text: str) -> str:
-    """A party's name as printed, without a receipt's letter spacing ("A L D I" -> "ALDI"), without a
+    """A party's name as printed, without a receipt's letter spacing ("A L D I" -> "ALDI") or a scanned zero
+    among capital letters ("POPULAR BOOK C0." -> "POPULAR BOOK CO."), without a
     street its line ran on into ("PEEK&CLOPPENBURG MONCKEBERGSTR." -> "PEEK&CLOPPENBURG"), without a
     registration number after it ("PERNIAGAAN ZHENG HUI JM0325965-V") and without stray punctuation or a
     legal form read twice ("... SDN. BHD. . BHD.")."""
     text = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
-    words = text.split(" ")
+    words = [_letter_o(word) for word in text.split(" ")]
 
     def folded(word: str) -> str:
         return word.casefold().replace(".", "")
