@@ -380,7 +380,7 @@ def score_candidates(
                 score -= 0.5
                 reasons.append("not an amount")
             if name == "total":
-                if _TOTAL_WORDS.search(left) and not _NOT_TOTAL_WORDS.search(left):
+                if _total_keyword(left):
                     score += 0.3
                     reasons.append("total keyword")
                 elif _NOT_TOTAL_WORDS.search(context):
@@ -579,6 +579,7 @@ _CHANGE_WORDS = re.compile(
 )
 
 
+#: Cents printed: "86,75", "$9.03", "1.234,50€".
 _CENTS = re.compile(r"\d[.,]\d{2}(?!\d)")
 
 
@@ -598,6 +599,8 @@ def total_before_change(
     chosen = _amount(total.raw) if total is not None and total.raw else None
     if total is None or chosen is None or chosen <= 0:
         return tuple(fields)
+    if not any(_CHANGE_WORDS.search(_fold(w.word.text)) for w in tagged):
+        return tuple(fields)  # no change printed: nothing to look up row by row
     by_page = words_by_page(tagged)
     box = total.bbox
     own = tuple(w for w in tagged if box is not None and w.page == total.page and center_inside(w.word.bbox, box, 0.5))

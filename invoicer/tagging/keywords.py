@@ -31,6 +31,7 @@ from datetime import date
 from decimal import Decimal
 
 from invoicer.tagging.decoding import (
+    _CENTS,
     _NOT_TOTAL_WORDS,
     Span,
     TaggedWord,
@@ -94,7 +95,6 @@ _NUMBER_KEYWORDS: tuple[tuple[float, re.Pattern[str]], ...] = (
     (0.1, re.compile(r"(?<![a-z])(trans(aktions?|action)?|tran|check|chk|tisch|table|kasse|beleg)[\s.\-]*"
                      r"(nr|no|nummer|number|#)?[\s.:#]*$")),
 )  # fmt: skip
-_MONEY_SHAPE = re.compile(r"\d[.,]\d{2}(?!\d)")  # cents printed: "86,75", "$9.03", "1.234,50€"
 _ID_LABEL = re.compile(r"(nr|no|nummer|number|#|id|ref)[.:]?$")  # "VU-Nr 4556695619" is no amount
 #: A year in a candidate date: four digits, a numeric date's two, or two after a month name ("22SEP'18", "26 AUG 19").
 _YEAR = re.compile(r"(19|20)\d\d|\d{1,2}[./-]\d{1,2}[./-]\d{2}\b|\d{1,2}\s?[^\W\d_]{3,9}\.?\s?['’]?\d{2}\b")
@@ -180,7 +180,7 @@ def _total(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Sequence[str
     for page, rows in rows_by_page.items():
         for row in rows:
             for i, word in enumerate(row):
-                if not _MONEY_SHAPE.search(word.word.text):
+                if not _CENTS.search(word.word.text):
                     continue
                 amount = _amount(word.word.text)
                 if amount is None or amount <= 0:
@@ -666,7 +666,7 @@ def _money_words(row: Sequence[TaggedWord]) -> list[tuple[int, Decimal]]:
     out = []
     for i, w in enumerate(row):
         text = w.word.text
-        if "%" in text or not _MONEY_SHAPE.search(text):
+        if "%" in text or not _CENTS.search(text):
             continue
         amount = _amount(text)
         if amount is not None and amount > 0:

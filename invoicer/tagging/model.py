@@ -52,8 +52,8 @@ __all__ = [
 META_FILE = "tagger.json"
 #: How the weights are computed on: fp32 (default), bf16, or int8 Linear layers (dynamic quantization, CPU).
 COMPUTE_DTYPES = ("float32", "bfloat16", "qint8")
-#: ``auto`` too: bfloat16 on CPUs with native bf16 arithmetic (AMX or AVX-512 BF16: same accuracy, 25-50 % faster
-#: there), float32 elsewhere.
+#: ``auto`` too: bfloat16 on CPUs with native bf16 arithmetic (AMX or AVX-512 BF16: 25-50 % faster there, about
+#: the same accuracy), float32 elsewhere.
 COMPUTE_DTYPE_CHOICES = TAGGER_COMPUTE_DTYPES
 
 
@@ -82,8 +82,9 @@ def resolve_compute_dtype(compute_dtype: str, device: str = "cpu", cpuinfo: str 
     names are checked and returned.
 
     Measured (benchmarks/fields, 2 cores, two threads): Intel Xeon with AMX, session 5: 10.3 instead of 8.4
-    pages/s; AMD EPYC with AVX-512 BF16 and no AMX, session 11: 13.6 instead of 8.9 pages/s; on both, the same
-    exact-match figures as float32 on SROIE validation and the yardstick (within one document). Training with
+    pages/s, same exact-match figures as float32 on SROIE validation and the yardstick; AMD EPYC with AVX-512
+    BF16 and no AMX, session 11: 13.9 instead of 9.1 pages/s, SROIE the same, three yardstick values of 100
+    documents different (benchmarks/fields/*-bf16-amd-epyc.json). Training with
     bf16 autocast on an AVX2-only CPU was 4-7x slower, so ``auto`` keeps float32 there.
     """
     if compute_dtype not in COMPUTE_DTYPE_CHOICES:

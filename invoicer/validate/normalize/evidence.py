@@ -162,12 +162,9 @@ def national_tax_number_country(text: str, countries: Iterable[str]) -> tuple[st
                 module.validate(number)  # type: ignore[attr-defined]
             except Exception:  # stdnum.exceptions.ValidationError and its subclasses
                 continue
-            valid[cc] = kind.removeprefix(f"{cc} ")
+            valid[cc] = kind
             break
-    if len(valid) != 1:
-        return None
-    ((cc, kind),) = valid.items()
-    return cc, f"{cc} {kind}"
+    return next(iter(valid.items())) if len(valid) == 1 else None
 
 
 def country_of_iban(text: str) -> str | None:
@@ -214,11 +211,10 @@ def countries_in_address(text: str) -> list[tuple[str, str]]:
     for m in _US_ADDRESS.finditer(upper):
         if m.group(1) in US_STATES:
             found.append(("US", f"US state and ZIP '{m.group(0)}'"))
-    for m in _CA_ADDRESS.finditer(upper):
-        found.append(("CA", f"Canadian province and postal code '{m.group(0)}'"))
-    if not any(cc == "CA" and "postal code" in what for cc, what in found):
-        for m in _CA_POSTAL_CODE.finditer(_clean(text)):  # as printed: upper case
-            found.append(("CA", f"Canadian postal code '{m.group(0)}'"))
+    canadian = [("CA", f"Canadian province and postal code '{m.group(0)}'") for m in _CA_ADDRESS.finditer(upper)]
+    if not canadian:  # as printed: upper case
+        canadian = [("CA", f"Canadian postal code '{m.group(0)}'") for m in _CA_POSTAL_CODE.finditer(_clean(text))]
+    found.extend(canadian)
     return found
 
 
