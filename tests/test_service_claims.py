@@ -90,6 +90,26 @@ def test_a_path_has_one_active_claim_even_when_its_content_changes(database: Dat
     assert not again.created and again.claim_id == half.claim_id  # its worker reads the current content
 
 
+def test_a_file_moved_away_while_the_watcher_read_it_is_not_claimed_again(database: Database, tmp_path: Path) -> None:
+    """Regression (CI, kill -9 test): the watcher hashed a file, a worker moved it and finished its claim,
+    then the watcher registered it again: two claims for one file, the second for a path that was gone."""
+    path = tmp_path / "c.pdf"
+    path.write_bytes(b"%PDF-1.4 c")
+    first = claims.register(database, path, sha256="c" * 64, size=10, only_if_present=True)
+    running = claims.lease(database, "w1", 30)
+    assert running is not None and running.id == first.claim_id
+    # while it runs, a late registration finds the active claim, file there or not
+    path.unlink()  # the worker moved the original away ...
+    assert claims.register(database, path, sha256="c" * 64, size=10, only_if_present=True).claim_id == first.claim_id
+    assert claims.finish(database, running, "done", moved_to="archive/c.pdf")  # ... and finished
+    with pytest.raises(FileNotFoundError):
+        claims.register(database, path, sha256="c" * 64, size=10, only_if_present=True)
+    with database.read() as session:
+        assert len(session.scalars(select(InboxClaim.id)).all()) == 1
+    path.write_bytes(b"%PDF-1.4 c")  # dropped again later: a new arrival
+    assert claims.register(database, path, sha256="c" * 64, size=10, only_if_present=True).created
+
+
 def test_to_enqueue_finds_unsent_and_stale_claims(database: Database, tmp_path: Path) -> None:
     a = claims.register(database, tmp_path / "a.pdf", sha256="a" * 64, size=1).claim_id
     b = claims.register(database, tmp_path / "b.pdf", sha256="b" * 64, size=1).claim_id

@@ -89,12 +89,20 @@ class Registration:
     created: bool  # False: the file was registered before and is not finished yet
 
 
-def register(database: Database, path: Path, *, sha256: str, size: int, mode: str = "watch") -> Registration:
+def register(
+    database: Database, path: Path, *, sha256: str, size: int, mode: str = "watch", only_if_present: bool = False
+) -> Registration:
     """Record that the file at ``path`` (content ``sha256``) is to be processed; idempotent while it is active.
 
     A path has at most one active claim: a file registered again with other content (it was still being
     written when it looked complete, e.g. a writer stalled on a busy machine) updates its queued claim,
     and a running claim's worker processes the file's current content anyway.
+
+    ``only_if_present``: raise :class:`FileNotFoundError` (and record nothing) when no claim is active and the
+    file is no longer there. The watcher reads a file before registering it; a worker can move it away and
+    finish its claim in between, and the file must not be claimed a second time. Checked inside the write
+    transaction, after the look-up: a worker unlinks the original before it finishes the claim, so a finished
+    claim seen here means the file is already gone.
     """
 
     def work(tx: Transaction) -> Registration:
@@ -105,6 +113,8 @@ def register(database: Database, path: Path, *, sha256: str, size: int, mode: st
             if existing.sha256 != sha256 and existing.state == "queued":
                 existing.sha256, existing.size_bytes = sha256, size
             return Registration(existing.id, False)
+        if only_if_present and not path.is_file():
+            raise FileNotFoundError(f"{path} was moved away before it could be registered")
         row = InboxClaim(
             sha256=sha256,
             path=str(path),

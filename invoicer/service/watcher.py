@@ -170,7 +170,13 @@ class InboxWatcher:
             except OSError as exc:
                 log.warning("cannot read %s: %s", path, exc)
                 continue
-            registration = claims.register(self.database, path, sha256=sha, size=st.st_size, mode="watch")
+            try:
+                registration = claims.register(
+                    self.database, path, sha256=sha, size=st.st_size, mode="watch", only_if_present=True
+                )
+            except FileNotFoundError:  # processed and moved away while it was being read here
+                log.debug("%s is gone: processed before it was registered again", path)
+                continue
             self._taken[path] = (st.st_size, st.st_mtime_ns)
             if registration.created:
                 count += 1
