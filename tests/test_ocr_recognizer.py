@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
@@ -197,3 +198,32 @@ def test_engine_cache_key_names_the_weights(tiny_model_dir: Path, tmp_path: Path
     weights = other / "model.safetensors"
     weights.write_bytes(weights.read_bytes() + b" ")  # other bytes, other model
     assert TrOcrEngine(model=other).cache_key != key
+
+
+def test_line_batching_settings_and_right_margin(tiny_model_dir: Path) -> None:
+    from invoicer.ocr.lineimage import WIDTH_STEP
+    from invoicer.ocr.trocr import DEFAULT_BATCHING, LineBatching, TrOcrEngine, width_groups, with_right_margin
+
+    tight = LineBatching.parse("1.15,16,12")
+    assert tight == LineBatching(1.15, 16, 12) and tight.tag == "s1.15k16m12"
+    for bad in ("1.15,16", "x,1,2", "0.5,16,0", "1.2,-1,0"):
+        with pytest.raises(OcrError):
+            LineBatching.parse(bad)
+    # tighter groups: no batch pads a line by more than 15% + 16 px
+    widths = [64, 72, 80, 96, 120, 400, 440, 1000]
+    for start, stop in width_groups(widths, 64, spread=tight.spread, slack=tight.slack):
+        assert widths[stop - 1] <= 1.15 * widths[start] + 16
+    # the margin is white, after the ink, and keeps the width a multiple of the patch width
+    ink = np.zeros((32, 40), dtype=np.uint8)
+    padded = with_right_margin(ink, 12)
+    assert padded.shape == (32, 56) and padded.shape[1] % WIDTH_STEP == 0
+    assert (padded[:, :40] == 0).all() and (padded[:, 40:] == 255).all()
+    assert with_right_margin(ink, 0) is ink
+    # OCR caches never mix two batchings' readings; the default's key is unchanged
+    plain = TrOcrEngine(model=tiny_model_dir).cache_key
+    assert TrOcrEngine(model=tiny_model_dir, batching=DEFAULT_BATCHING).cache_key == plain
+    assert TrOcrEngine(model=tiny_model_dir, batching=tight).cache_key == f"{plain}-{tight.tag}"
+    # and the recognizer reads with either, one result per line, in order
+    images = [line("Total 12,50", 200), line("A"), line("Rechnung Nr. 2024-117", 320)]
+    recognizer = load_recognizer(tiny_model_dir, device="cpu")
+    assert len(recognizer.recognize(images, batching=tight)) == len(images)

@@ -66,6 +66,10 @@ def _pipeline(model: str | None, ocr: str, compute_dtype: str | None = None) -> 
         model, compute_dtype=compute_dtype or COMPUTE_DTYPE, threads=THREADS, keyword_candidates=KEYWORD_CANDIDATES
     )
     pipeline = Pipeline.from_settings(settings, tagger=tagger)
+    if LINE_BATCHING is not None:
+        ocr_engine: Any = getattr(pipeline.stages[0], "engine", None)
+        if hasattr(ocr_engine, "batching"):
+            ocr_engine.batching = LINE_BATCHING  # before its cache key is read: the key names the batching
     pipeline.setup()
     engine = pipeline.stages[0]
     name = getattr(getattr(engine, "engine", None), "name", "?")
@@ -73,6 +77,7 @@ def _pipeline(model: str | None, ocr: str, compute_dtype: str | None = None) -> 
 
 
 CACHE: Path | None = None
+LINE_BATCHING: Any = None  # invoicer.ocr.trocr.LineBatching from --line-batching
 
 
 def memoize_predictions(file: Path) -> None:
@@ -403,10 +408,18 @@ def main() -> None:
     parser.add_argument(
         "--ocr-model", help="OCR checkpoint for scanned pages (default: the bundled invoicer/models/ocr)"
     )
+    parser.add_argument(
+        "--line-batching",
+        help="SPREAD,SLACK,MARGIN of the OCR recognizer's width-grouped batches (default: the recognizer's own)",
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    global THREADS, CACHE, COMPUTE_DTYPE, KEYWORD_CANDIDATES, OCR_MODEL
+    global THREADS, CACHE, COMPUTE_DTYPE, KEYWORD_CANDIDATES, OCR_MODEL, LINE_BATCHING
     OCR_MODEL = args.ocr_model
+    if args.line_batching:
+        from invoicer.ocr.trocr import LineBatching
+
+        LINE_BATCHING = LineBatching.parse(args.line_batching)
     KEYWORD_CANDIDATES = not args.no_keyword_candidates
     THREADS = args.threads
     COMPUTE_DTYPE = args.compute_dtype
@@ -429,6 +442,7 @@ def main() -> None:
         "compute_dtype": args.compute_dtype,
         "keyword_candidates": KEYWORD_CANDIDATES,
         "ocr_model": args.ocr_model,
+        "line_batching": args.line_batching,
     }
     parts = ("yardstick", "sroie", "synth", "speed") if args.part == "all" else (args.part,)
     if args.predictions_cache and "speed" in parts:

@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -208,6 +209,11 @@ def main() -> None:
         "--synth-lines", type=int, default=500, help="held-out synthetic line crops of many locales (0: none)"
     )
     parser.add_argument("--detector", default="auto")
+    parser.add_argument(
+        "--line-batching",
+        default=None,
+        help="SPREAD,SLACK,MARGIN of the recognizer's width-grouped batches (default: trocr.DEFAULT_BATCHING)",
+    )
     parser.add_argument("--skip-baselines", action="store_true")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "ocr.json")
     parser.add_argument(
@@ -221,7 +227,7 @@ def main() -> None:
     if args.record and (args.skip_baselines or not timed):
         parser.error("--record needs the whole benchmark (baselines and end-to-end timings)")
 
-    from invoicer.ocr.trocr import load_recognizer, resolve_model
+    from invoicer.ocr.trocr import DEFAULT_BATCHING, LineBatching, load_recognizer, resolve_model
 
     report: dict[str, Any] = {"benchmark": "OCR acceptance (issue 4)", "machine": machine()}
     crops, unselected = validation_crops(args.lines, args.selection_lines)
@@ -238,9 +244,11 @@ def main() -> None:
     t0 = time.perf_counter()
     recognizer = load_recognizer(args.model)
     report["model_load_seconds"] = round(time.perf_counter() - t0, 2)
-    recognizer.recognize(images[:8])  # warm-up
+    batching = LineBatching.parse(args.line_batching) if args.line_batching else DEFAULT_BATCHING
+    report["line_batching"] = asdict(batching)
+    recognizer.recognize(images[:8], batching=batching)  # warm-up
     t0 = time.perf_counter()
-    ours = recognizer.recognize(images)
+    ours = recognizer.recognize(images, batching=batching)
     ours_s = time.perf_counter() - t0
     report["trocr"] = {**cer([r.text for r in ours], refs, unseen, unselected), "seconds": round(ours_s, 2),
                        "lines_per_second": round(len(images) / ours_s, 1)}  # fmt: skip
@@ -261,7 +269,7 @@ def main() -> None:
             f"{len(synth)} line crops of held-out synthetic documents (seed {SYNTH_SEED}, invoicer.synth line mode)"
         )
         s_images, s_refs = [c[0] for c in synth], [c[1] for c in synth]
-        report["trocr"]["synthetic"] = cer([r.text for r in recognizer.recognize(s_images)], s_refs)
+        report["trocr"]["synthetic"] = cer([r.text for r in recognizer.recognize(s_images, batching=batching)], s_refs)
         if not args.skip_baselines:
             report["ppocrv4_rapidocr"]["synthetic"] = cer(rapidocr_lines(s_images)[0], s_refs)
             report["tesseract_psm7"]["synthetic"] = cer(tesseract_lines(s_images)[0], s_refs)
@@ -292,7 +300,7 @@ def end_to_end(args: argparse.Namespace, report: dict[str, Any]) -> None:
     """Detect + recognize timings on receipts and A4 scans (Tesseract beside), and a fresh process's peak memory."""
     from invoicer.datasets.sroie import sroie_receipts
     from invoicer.ocr.engines import TesseractEngine
-    from invoicer.ocr.trocr import TrOcrEngine
+    from invoicer.ocr.trocr import DEFAULT_BATCHING, LineBatching, TrOcrEngine
 
     receipts = []
     for k, receipt in enumerate(sroie_receipts("validation")):
@@ -300,7 +308,8 @@ def end_to_end(args: argparse.Namespace, report: dict[str, Any]) -> None:
             break
         receipts.append(receipt.load_image())
     invoices = invoice_scans(args.invoices)
-    engine = TrOcrEngine(model=args.model, detector=args.detector)
+    batching = LineBatching.parse(args.line_batching) if args.line_batching else DEFAULT_BATCHING
+    engine = TrOcrEngine(model=args.model, detector=args.detector, batching=batching)
     engine.setup()
     engine.read_pages([(receipts or invoices)[0]])  # warm-up
     tess = TesseractEngine(languages="eng")

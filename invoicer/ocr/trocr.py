@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from PIL.Image import Image
 
 from invoicer.document import Line
 from invoicer.errors import ModelError, OcrError
-from invoicer.ocr.lineimage import LINE_HEIGHT, batch_tensor, line_to_array
+from invoicer.ocr.lineimage import LINE_HEIGHT, WIDTH_STEP, batch_tensor, line_to_array
 
 if TYPE_CHECKING:  # pragma: no cover
     import torch
@@ -85,6 +86,42 @@ class RecognizedLine:
     confidence: float
 
 
+@dataclass(frozen=True)
+class LineBatching:
+    """How invoicer's line models batch line images (sorted by width, each batch padded white to its widest).
+
+    A batch's widest line is at most ``spread`` × its narrowest + ``slack`` pixels. The model was trained on
+    batches of nearly equal widths; a line padded with much white is read past its end (a date goes on with
+    a time, a word is repeated). ``right_margin``: white pixels added after each line's ink (rounded up to the
+    encoder's patch width), like the margins training crops carry.
+    """
+
+    spread: float = 2.0
+    slack: int = 64
+    right_margin: int = 0
+
+    def __post_init__(self) -> None:
+        if self.spread < 1.0 or self.slack < 0 or self.right_margin < 0:
+            raise OcrError(f"invalid line batching {self}: spread must be >= 1, slack and right_margin >= 0")
+
+    @classmethod
+    def parse(cls, text: str) -> LineBatching:
+        """``"SPREAD,SLACK,MARGIN"`` (e.g. ``"1.15,16,8"``) as settings (benchmark command lines)."""
+        try:
+            spread, slack, margin = text.split(",")
+            return cls(float(spread), int(slack), int(margin))
+        except ValueError as exc:
+            raise OcrError(f"line batching must be SPREAD,SLACK,MARGIN (e.g. 1.15,16,8), got {text!r}") from exc
+
+    @property
+    def tag(self) -> str:
+        """Short text naming these settings (part of OCR cache keys: two batchings read lines differently)."""
+        return f"s{self.spread:g}k{self.slack}m{self.right_margin}"
+
+
+DEFAULT_BATCHING = LineBatching()
+
+
 class TrOcrRecognizer:
     """Reads line images with a loaded model and processor (batched greedy decoding)."""
 
@@ -105,7 +142,9 @@ class TrOcrRecognizer:
         self.fast_greedy = True
         self._lock = threading.Lock()
 
-    def recognize(self, images: Sequence[Image], batch_size: int = 64) -> list[RecognizedLine]:
+    def recognize(
+        self, images: Sequence[Image], batch_size: int = 64, batching: LineBatching = DEFAULT_BATCHING
+    ) -> list[RecognizedLine]:
         """Text and confidence for each line image, in the given order."""
         if batch_size < 1:
             raise OcrError(f"batch_size must be at least 1, got {batch_size}")
@@ -114,14 +153,15 @@ class TrOcrRecognizer:
         import torch
 
         if self.line_format:
-            arrays = [line_to_array(im) for im in images]
+            arrays = [with_right_margin(line_to_array(im), batching.right_margin) for im in images]
             order = sorted(range(len(arrays)), key=lambda i: arrays[i].shape[1])
         else:
             arrays = []
             order = list(range(len(images)))
         results: list[RecognizedLine | None] = [None] * len(images)
         if self.line_format:
-            chunks = width_groups([arrays[i].shape[1] for i in order], batch_size)
+            widths = [arrays[i].shape[1] for i in order]
+            chunks = width_groups(widths, batch_size, spread=batching.spread, slack=batching.slack)
         else:
             chunks = [(s, min(len(order), s + batch_size)) for s in range(0, len(order), batch_size)]
         with self._lock, torch.inference_mode():
@@ -231,6 +271,18 @@ def width_groups(widths: Sequence[int], batch_size: int, spread: float = 2.0, sl
     return groups
 
 
+def with_right_margin(array: np.ndarray, margin: int) -> np.ndarray:
+    """``array`` (a line, white = 255) with at least ``margin`` white columns appended, width kept a multiple of
+    the patch width."""
+    if margin <= 0:
+        return array
+    width = array.shape[1] + margin
+    width = -(-width // WIDTH_STEP) * WIDTH_STEP
+    out = np.full((array.shape[0], width), 255, dtype=array.dtype)
+    out[:, : array.shape[1]] = array
+    return out
+
+
 def _first(value: Any) -> Any:
     return value[0] if isinstance(value, (list, tuple)) else value
 
@@ -314,10 +366,12 @@ class TrOcrEngine:
         device: str = "auto",
         batch_size: int = 64,
         min_confidence: float = 0.0,
+        batching: LineBatching = DEFAULT_BATCHING,
     ) -> None:
         from invoicer.ocr.detect import make_detector
 
         self.model = model
+        self.batching = batching
         self.device = device
         self.batch_size = batch_size
         self.min_confidence = min_confidence
@@ -327,7 +381,8 @@ class TrOcrEngine:
 
     @property
     def cache_key(self) -> str:
-        """``trocr-<8 hex of the weights' sha256>-<detector>`` (OCR caches must not mix two models' readings)."""
+        """``trocr-<8 hex of the weights' sha256>-<detector>[-<batching>]`` (OCR caches must not mix two models'
+        readings, nor two batchings'; the default batching adds nothing, so existing caches stay valid)."""
         if self._cache_key is None:
             from invoicer.ingest import sha256_of
 
@@ -335,6 +390,8 @@ class TrOcrEngine:
             weights = Path(name) / "model.safetensors"
             tag = sha256_of(weights.read_bytes() if local and weights.is_file() else str(name).encode())[:8]
             self._cache_key = f"trocr-{tag}-{getattr(self.detector, 'name', 'detector')}"
+            if self.batching != DEFAULT_BATCHING:
+                self._cache_key += f"-{self.batching.tag}"
         return self._cache_key
 
     def setup(self) -> None:
@@ -357,7 +414,7 @@ class TrOcrEngine:
             crops = crop_lines(image, boxes)
             per_page.append((boxes, crops))
             all_crops.extend(crops)
-        read = self._recognizer.recognize(all_crops, batch_size=self.batch_size)
+        read = self._recognizer.recognize(all_crops, batch_size=self.batch_size, batching=self.batching)
         out: list[tuple[Line, ...]] = []
         k = 0
         for boxes, crops in per_page:
@@ -391,9 +448,11 @@ def engine_dependencies_installed() -> bool:
 
 
 __all__ = [
+    "DEFAULT_BATCHING",
     "DEFAULT_MODEL_DIR",
     "INVOICER_LINE_FORMAT",
     "LINE_HEIGHT",
+    "LineBatching",
     "RecognizedLine",
     "TrOcrEngine",
     "TrOcrRecognizer",
