@@ -8,7 +8,7 @@ from invoicer.contract import validate_output
 from invoicer.document import Document, Extraction, Field, Line, LineItem, Page, RuleOutcome, Word, WordSource
 from invoicer.validate.normalize import NormalizationContext, collect_evidence, normalize_extraction
 from invoicer.validate.normalize.currency import find_currency_marks
-from invoicer.validate.normalize.evidence import countries_in_address
+from invoicer.validate.normalize.evidence import countries_in_address, vendor_block_lines
 
 
 def page_of(*texts: str) -> Page:
@@ -256,6 +256,31 @@ def test_a_canadian_postal_code_alone_shows_the_vendors_country() -> None:
     assert "Canadian postal code 'V6G 1C8'" in results(out, RuleOutcome.PASS)["normalize_currency"]
     for not_canadian in ("LONDON SW1A 1AA", "ART. A1B2C3 LONDON", "W1A 0AX", "D6G 1C8 DUBLIN"):
         assert countries_in_address(not_canadian) == [], not_canadian  # UK postcodes, glued codes, letters never used
+
+
+def test_a_place_in_the_lines_under_the_vendors_name_shows_its_country() -> None:
+    """Regression (yardstick, a Las Vegas receipt run uncached): the tagger marked only the name as the address,
+    "LAS VEGAS, NV 89109" right under it went unused, and "12/3/2019" and the currency stayed unknown."""
+    lines = ["TOPGOLF", "4627 KOVAL LANE", "LAS VEGAS, NV 89109", "CHECK 465", "12/3/2019", "TOTAL 117.64"]
+    page = page_of(*lines)
+    doc = Document("a" * 64, "t.pdf", "application/pdf", 1, (page,))
+
+    def tagged(name_line: int) -> Extraction:
+        name = page.lines[name_line]
+        return Extraction(doc).with_fields([
+            Field("vendor_name", None, name.text, 0.8, 1, name.bbox),
+            Field("invoice_date", None, "12/3/2019", 0.99, 1, page.lines[4].bbox),
+            Field("total", None, "117.64", 0.99, 1, page.lines[5].bbox),
+        ])  # fmt: skip
+
+    assert vendor_block_lines(tagged(0)) == lines[1:5]
+    out = normalize_extraction(tagged(0))
+    assert out.value("invoice_date") == "2019-12-03" and out.value("currency") == "USD"
+    assert "under the vendor's name" in results(out, RuleOutcome.PASS)["normalize_currency"]
+    # a place printed above the name, or far below it, is not its letterhead
+    below = normalize_extraction(tagged(3))
+    assert below.value("invoice_date") is None and below.value("currency") is None
+    assert vendor_block_lines(Extraction(doc)) == []  # no vendor name, no letterhead
 
 
 def test_a_national_tax_number_in_the_documents_language_shows_the_vendors_country() -> None:

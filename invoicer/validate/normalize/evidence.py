@@ -84,9 +84,10 @@ class NormalizationContext:
 
 @dataclass(frozen=True)
 class CountryClue:
-    """A hint at the vendor's country: ``strength`` 5 vendor master, 4 VAT id, 3 IBAN / vendor address or name,
-    2 the document's locale or a valid VAT id elsewhere on the page, 1 a country name or phone number elsewhere on
-    the page (could be the customer's: recorded, never decisive)."""
+    """A hint at the vendor's country: ``strength`` 5 vendor master, 4 VAT id, 3 IBAN / vendor address or name /
+    a place in the lines printed right under the vendor's name (its letterhead), 2 the document's locale or a
+    valid VAT id elsewhere on the page, 1 a country name or phone number elsewhere on the page (could be the
+    customer's: recorded, never decisive)."""
 
     country: str
     source: str
@@ -218,6 +219,35 @@ def countries_in_address(text: str) -> list[tuple[str, str]]:
     return found
 
 
+#: How many lines under the vendor's name count as its letterhead (name, street, town, phone).
+VENDOR_BLOCK_LINES = 4
+
+
+def vendor_block_lines(extraction: Extraction, size: int = VENDOR_BLOCK_LINES) -> list[str]:
+    """The texts of the ``size`` lines printed right under the vendor's name (its letterhead: street, town).
+
+    The tagger does not always mark the vendor's address, but on receipts and letterheads it follows the
+    name. Lines are taken in the page's reading order, starting after the last line the name's box touches.
+    """
+    vendor = extraction.field("vendor_name")
+    if vendor is None or vendor.bbox is None or vendor.page is None:
+        return []
+    pages = extraction.document.pages
+    if not 1 <= vendor.page <= len(pages):
+        return []
+    lines = pages[vendor.page - 1].lines
+    x0, y0, x1, y1 = vendor.bbox
+    touched = [
+        k
+        for k, line in enumerate(lines)
+        if (b := line.bbox)[0] < x1 and b[2] > x0 and b[1] < y1 and b[3] > y0
+        and min(b[3], y1) - max(b[1], y0) >= 0.5 * min(b[3] - b[1], y1 - y0)
+    ]  # fmt: skip
+    if not touched:
+        return []
+    return [_clean(line.text) for line in lines[max(touched) + 1 : max(touched) + 1 + size]]
+
+
 def decide_country(clues: Iterable[CountryClue], min_strength: int = 2) -> tuple[CountryClue | None, str]:
     """The strongest country clue; None (and why) when there is none or the strongest ones disagree.
 
@@ -314,6 +344,9 @@ def collect_evidence(extraction: Extraction, context: NormalizationContext | Non
             company = what.strip("'").upper() in LEGAL_FORM_COUNTRY or has_legal_form(field_text(name))
             strength = 3 if name == "vendor_address" or company else 1
             clues.append(CountryClue(cc, f"{what} in the {name.replace('_', ' ')}", strength, field_confidence(name)))
+    for line in vendor_block_lines(extraction):
+        for cc, what in countries_in_address(line):
+            clues.append(CountryClue(cc, f"{what} under the vendor's name", 3, field_confidence("vendor_name")))
     if context.locale_region:
         clues.append(CountryClue(context.locale_region, f"the document's locale {context.locale}", 2))
     page_text = "\n".join(lines)
