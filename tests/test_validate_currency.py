@@ -66,6 +66,19 @@ def test_resolution_fails_closed() -> None:
     assert resolve_currency([], ["€", "EUR"]).code == "EUR"  # only the page shows it, consistently
 
 
+def test_a_sure_vendor_country_picks_its_currency_when_its_marks_outnumber_a_stray_code() -> None:
+    """Regression (yardstick, an Old Navy receipt in San Francisco): five "$0.00 OFF" lines and "VERIFIED PIN"
+    read as "PLN" left the currency unknown although the vendor's address is in California."""
+    marks = ["$"] * 5 + ["PLN"]
+    us = {"country": "US", "country_source": "US state and ZIP in the vendor address", "country_strength": 3}
+    picked = resolve_currency([], marks, **us)  # type: ignore[arg-type]
+    assert picked.code == "USD" and picked.decided_by_context and "5 of 6" in picked.reason
+    # fails closed: a weak country hint, too few marks of its currency, or a country whose currency is not among them
+    assert resolve_currency([], marks, country="US", country_source="phone", country_strength=1).code is None
+    assert resolve_currency([], ["$", "$", "PLN"], **us).code is None  # type: ignore[arg-type]
+    assert resolve_currency([], ["EUR"] * 5 + ["PLN"], **us).code is None  # type: ignore[arg-type]
+
+
 def test_word_marks_on_the_page_are_weaker_than_symbols() -> None:
     room = resolve_currency(["$"], ["RM", "$"])  # "RM 1328" on a US hotel folio is the room
     assert room.code is None and "can mean" in room.reason

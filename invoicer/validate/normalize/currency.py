@@ -260,6 +260,10 @@ def _narrow(sets: Sequence[frozenset[str]]) -> frozenset[str] | None:
 #: that prints none at all; weaker hints (the locale, a VAT id or phone number somewhere on the page) never do.
 COUNTRY_DECIDES_UNPRINTED = 3
 
+#: Where a document prints several currencies and none is the total's, a vendor country that sure picks its own
+#: currency only when its marks outnumber all others this many times (and at least this many are printed).
+MARKS_OUTNUMBER = 3
+
 
 def resolve_currency(
     printed: Sequence[str],
@@ -313,6 +317,23 @@ def resolve_currency(
             why = "not assuming one" if country is None else f"the vendor's country {country} is not sure enough"
             return CurrencyDecision(None, f"no currency symbol or code on the document; {why}")
         if narrowed_doc is None:
+            local = CURRENCY_BY_COUNTRY.get(country or "")
+            backing = sum(1 for c in doc_sets if local in c) if local else 0
+            if (
+                local is not None
+                and country_strength >= COUNTRY_DECIDES_UNPRINTED
+                and backing >= MARKS_OUTNUMBER * (len(doc_sets) - backing)
+            ):
+                # five "$" amounts and one stray code ("VERIFIED PIN" read "PLN") at a vendor known to be in
+                # the US: the marks of its own currency outnumber the others, and the country says which
+                return CurrencyDecision(
+                    local,
+                    f"{local}: {backing} of {len(doc_sets)} currency marks on the document ({_describe(document)})"
+                    f" can mean {local}, and the vendor is in {country} ({country_source})",
+                    tuple(document),
+                    (local,),
+                    decided_by_context=True,
+                )
             return CurrencyDecision(
                 None,
                 f"the document shows several currencies ({_describe(document)}); none is marked as the total's",
