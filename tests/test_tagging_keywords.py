@@ -173,6 +173,7 @@ def test_total_keywords_of_several_languages(row: list[str], value: str) -> None
         (["Facture", "n°", "F-2024-88"], "F-2024-88"),
         (["BNR", "3807"], "3807"),  # regression (yardstick, German receipts): "BNR" abbreviates Bon-Nummer
         (["B-Nr.", "270"], "270"),
+        (["CHECK", "465"], "465"),  # regression (yardstick, a US restaurant): a check number is the bill's number
     ],
 )
 def test_document_number_keywords_of_several_languages(row: list[str], value: str) -> None:

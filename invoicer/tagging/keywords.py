@@ -85,14 +85,15 @@ _NUMBER_KEYWORDS: tuple[tuple[float, re.Pattern[str]], ...] = (
                      r"(nr|no|nummer|number|num|n°|n|#|numero|nº)?[\s.:#]*$")),
     # "RE-Nr.", "RG:", not a bare "RE" (a Regional-Express train: "RE 10804")
     (0.3, re.compile(r"(?<![a-z])(re|rg)([\s.\-]*(nr|no|nummer|number|num|n°|#|numero|nº)[\s.:#]*|[.:#]+\s*)$")),
+    # a restaurant's "Check 465" / "CHK 2486" is its bill's number
     (0.25, re.compile(r"(?<![a-z])(beleg|bon|receipt|quittung|kassenbon|ticket|folio|bill|rechn|kvitto|kvittering|"
-                      r"paragon|ricevuta|scontrino|recibo|kvitas)[\s.\-]*"
+                      r"check|chk|paragon|ricevuta|scontrino|recibo|kvitas)[\s.\-]*"
                       r"(nr|no|nummer|number|#|n°)?[\s.:#]*$")),
     (0.25, re.compile(r"(?<![a-z])(bnr|b[.\-]nr|belnr|bonnr)[\s.:#]*$")),  # "BNR 3807", "B-Nr.", "BelNr"
     (0.2, re.compile(r"(?<![a-z])(auftrags?|order|ord|bestell|booking|buchungs|reservierungs|confirmation|vorgangs)"
                      r"[\s.\-]*"
                      r"(nr|no|nummer|number|#|ref|reference|code)?[\s.:#]*$")),
-    (0.1, re.compile(r"(?<![a-z])(trans(aktions?|action)?|tran|check|chk|tisch|table|kasse|beleg)[\s.\-]*"
+    (0.1, re.compile(r"(?<![a-z])(trans(aktions?|action)?|tran|tisch|table|kasse|beleg)[\s.\-]*"
                      r"(nr|no|nummer|number|#)?[\s.:#]*$")),
 )  # fmt: skip
 _ID_LABEL = re.compile(r"(nr|no|nummer|number|#|id|ref)[.:]?$")  # "VU-Nr 4556695619" is no amount
