@@ -249,6 +249,25 @@ def test_a_number_glued_to_its_keyword_keeps_the_keywords_weight_against_a_room_
     assert fields_of(*make_document([rows[1], guess], confidence=0.4))["invoice_number"][0] == "38014"
 
 
+@pytest.mark.parametrize(
+    ("row", "value"),
+    [
+        (["RECHNUNG", "NR.", "RE", "00171", "20", "DATUM", "24.07.2020"], "RE 00171 20"),
+        (["Beleg-Nr.", "2394", "14", "0086", "28"], "2394 14 0086 28"),
+        (["Bon-Nr.", "4711", "14:44"], "4711"),  # a time is no group of the number
+        (["Tisch", "12", "34"], None),  # a weak keyword never joins groups
+    ],
+)
+def test_a_document_number_printed_in_groups_is_read_whole(row: list[str], value: str | None) -> None:
+    """Regression (yardstick, a Leipzig restaurant): "RECHNUNG NR. RE 00171 20" gave no invoice number."""
+    words, x = [], 50.0
+    for w in row:  # set as printed: one space (6 pt) between words
+        words.append((w, x, None))
+        x += 6.0 * len(w) + 6.0
+    doc, probs = make_document([(100, words)])
+    assert fields_of(doc, probs).get("invoice_number", (None,))[0] == value
+
+
 def test_a_small_number_after_a_weak_keyword_is_no_document_number() -> None:
     doc, probs = make_document([(300, [("Tisch", 50, None), ("12", 100, None)])])
     assert "invoice_number" not in fields_of(doc, probs)

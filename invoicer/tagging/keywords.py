@@ -309,6 +309,26 @@ def _booking_code(row: Sequence[TaggedWord], i: int, strength: float) -> bool:
     return label.endswith((":", "#")) or bool(re.search(r"(nr|no|nummer|number|code)[.]?$", label))
 
 
+_DIGIT_GROUP = re.compile(r"\d{2,8}")
+_GROUP_PREFIX = re.compile(r"[A-Z]{1,3}|\d{1,8}")
+
+
+def _number_in_groups(row: Sequence[TaggedWord], i: int, strength: float) -> list[TaggedWord] | None:
+    """Words ``i``.. of a document number printed in groups right after a receipt or invoice keyword
+    ("RECHNUNG NR. RE 00171 20", "Beleg-Nr. 2394 14 0086 28"): a short capital prefix or a digit group, then
+    digit groups set close together (gaps under 1.5 × the text height). None when there is no such run."""
+    if strength < 0.25 or not _GROUP_PREFIX.fullmatch(_number_token(row[i].word.text)):
+        return None
+    run = [row[i]]
+    for word in row[i + 1 :]:
+        last = run[-1].word.bbox
+        if not _DIGIT_GROUP.fullmatch(word.word.text) or word.word.bbox[0] - last[2] > 1.5 * (last[3] - last[1]):
+            break
+        run.append(word)
+    digits = sum(c.isdigit() for w in run for c in w.word.text)
+    return run if len(run) > 1 and digits >= 4 else None
+
+
 #: A document-number keyword glued to its value: "RGNR:AR1405897", "INVOICE:38014".
 _GLUED_LABEL = re.compile(r"^(?P<label>[^\W\d_][\w.\-]*?)[.:#]+(?P<value>\w[\w\-/]*)$")
 
@@ -335,6 +355,8 @@ def labelled_numbers(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Se
             for i in range(len(row)):
                 strength = _number_label(row, i) if i else 0.0
                 token = _number_token(row[i].word.text)
+                if strength and (grouped := _number_in_groups(row, i, strength)) is not None:
+                    out.append(labelled_span("invoice_number", grouped, labels))
                 if strength and (_document_number_shape(token, strength) or _booking_code(row, i, strength)):
                     out.append(labelled_span("invoice_number", [row[i]], labels))
                 elif (glued := _glued_number(row[i])) is not None:
@@ -375,8 +397,11 @@ def _invoice_number(rows_by_page: dict[int, list[list[TaggedWord]]], labels: Seq
         for row in rows:
             for i in range(1, len(row)):
                 strength = _number_label(row, i)
+                score = strength + _label_probability(row[i], labels, "B-invoice_number")
+                if strength and (grouped := _number_in_groups(row, i, strength)) is not None:
+                    found.append((score + 0.01, grouped))  # the whole number before its first group alone
                 if strength and _document_number_shape(_number_token(row[i].word.text), strength):
-                    found.append((strength + _label_probability(row[i], labels, "B-invoice_number"), [row[i]]))
+                    found.append((score, [row[i]]))
     if not found:
         return None
     return labelled_span("invoice_number", max(found, key=lambda e: e[0])[1], labels)
