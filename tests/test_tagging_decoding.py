@@ -474,3 +474,19 @@ def test_a_turned_scans_prices_stay_with_their_descriptions() -> None:
                  at(r, 380, f"{k + 1},00", "B-item_unit_price"), at(r, 460, f"{2 * k + 2},00", "B-item_amount")]
     got = items_of(sorted(rows))
     assert [(d, a) for d, _, _, a in got] == [(f"Artikel{k}", f"{2 * k + 2}.00") for k in range(8)]
+
+
+def test_a_tax_amount_under_a_tax_column_heading_is_not_the_rows_amount() -> None:
+    """Regression (yardstick, DB tickets): under "Preis | MwSt (D) 19% | MwSt (D) 7%" the model tagged the
+    line's 7 % tax "0,22€" as its amount and the price "58,85€" as its unit price."""
+    heading = (60, [("Preis", 150, None), ("MwSt", 196, None), ("(D)", 219, None), ("19%", 232, None),
+                    ("MwSt", 284, None), ("(D)", 307, None), ("7%", 320, None)])  # fmt: skip
+    row = (75, [("ICE", 40, "B-item_description"), ("Fahrkarte", 62, "I-item_description"),
+                ("58,85€", 146, "B-item_unit_price"), ("0,22€", 326, "B-item_amount")])  # fmt: skip
+    assert items_of([heading, row]) == [("ICE Fahrkarte", None, "58.85", "58.85")]
+    # a heading naming the amount with tax ("Betrag inkl. MwSt") is the amount column: left alone
+    gross = (60, [("Netto", 150, None), ("Betrag", 290, None), ("inkl.", 326, None), ("MwSt", 350, None)])
+    assert items_of([gross, row])[0][3] == "0.22"
+    # nor is the vendor's "VAT ID: GB534772977" above the table a tax column (regression, synthetic ERP invoice)
+    vat_id = (60, [("VAT", 300, None), ("ID:", 320, None), ("GB534772977", 340, None)])
+    assert items_of([vat_id, row])[0][3] == "0.22"

@@ -434,9 +434,71 @@ def group_rows(tagged: Sequence[TaggedWord], labels: Sequence[str] = ()) -> tupl
             if rows and kept is not None:
                 rows[-1] = kept
             found = _page_items(page, vrows, chosen, tagged_rows, edges or columns, cents, rows[-1] if rows else None)
+        _amounts_out_of_tax_columns(found, _tax_columns(vrows))
         rows.extend(found)
     items = (r.to_item(labels) for r in rows if r.priced and (r.description or r.continuation))
     return tuple(i for i in items if i is not None)
+
+
+#: Words that make a tax heading name an amount including tax ("Betrag inkl. MwSt", "Total incl. VAT").
+_WITH_TAX = re.compile(r"(?<![a-z])(inkl|incl|including|inclusive|brutto|gross|ttc|total|betrag|amount|summe)(?![a-z])")
+
+
+def _tax_columns(vrows: list[list[TaggedWord]]) -> list[tuple[float, float, float]]:
+    """(left, right, bottom) of each tax column heading of a page ("MwSt (D) 7%", "VAT", "TVA"): a tax word and
+    the words set close around it, on a table's heading row (other column headings on it, no money), not
+    naming an amount including tax nor holding a number (a tax id)."""
+    columns: list[tuple[float, float, float]] = []
+    for words in vrows:
+        if any(_money(w.word.text) is not None for w in words):
+            continue
+        k = 0
+        while k < len(words):
+            if not _TAX_WORD.search(_fold(words[k].word.text).replace(".", "")):
+                k += 1
+                continue
+            group = [words[k]]
+            while k - len(group) >= 0:  # words set close before it belong to the heading ("Betrag inkl. MwSt")
+                prev, first = words[k - len(group)].word.bbox, group[0].word.bbox
+                if first[0] - prev[2] > 1.5 * max(1.0, first[3] - first[1]):
+                    break
+                group.insert(0, words[k - len(group)])
+            while k + 1 < len(words):
+                last, nxt = group[-1].word.bbox, words[k + 1].word.bbox
+                if nxt[0] - last[2] > 1.5 * max(1.0, last[3] - last[1]):
+                    break
+                group.append(words[k + 1])
+                k += 1
+            k += 1
+            text = _fold(" ".join(w.word.text for w in group)).replace(".", "")
+            others = _fold(" ".join(w.word.text for w in words if all(w is not g for g in group)))
+            if (
+                not _WITH_TAX.search(text)
+                and not re.search(r"\d{4}", text)  # "VAT ID: GB534772977" is the vendor's id, not a heading
+                and _HEADING.search(others)  # on the table's heading row ("Preis  MwSt 19%  MwSt 7%")
+            ):
+                columns.append((group[0].word.bbox[0], group[-1].word.bbox[2], max(w.word.bbox[3] for w in group)))
+    return columns
+
+
+def _amounts_out_of_tax_columns(rows: list[ItemRow], columns: Sequence[tuple[float, float, float]]) -> None:
+    """A row whose amount sits under a tax column heading (the tax on the line: ``ICE Fahrkarte  58,85€  0,22€``
+    under ``Betrag  MwSt 7%``) takes the rightmost price left of it that is under no tax heading."""
+    if not columns:
+        return
+
+    def under_tax(w: TaggedWord) -> bool:
+        x0, top, x1 = w.word.bbox[0], w.word.bbox[1], w.word.bbox[2]
+        return any(top >= bottom and x0 < right and x1 > left for left, right, bottom in columns)
+
+    for row in rows:
+        amount = row.cells.get("amount")
+        if amount is None or not under_tax(amount):
+            continue
+        left = [w for w in row.numbers if _money(w.word.text) is not None and w.word.bbox[2] <= amount.word.bbox[0]
+                and not under_tax(w)]  # fmt: skip
+        if left:
+            row.cells["amount"] = max(left, key=lambda w: w.word.bbox[2])
 
 
 def _copy(row: ItemRow) -> ItemRow:
