@@ -128,3 +128,20 @@ def test_words_of_a_documents_title_are_no_vendor() -> None:
         [(40, [("travel", 50, "I-vendor_name"), ("Travel", 90, "I-vendor_name"), ("Receipt", 130, None)])]
     )
     assert vendor_of(doc, probs) is None
+
+
+def test_a_footer_line_that_matches_the_web_address_is_found_though_its_row_holds_other_columns() -> None:
+    """Regression (yardstick, a Hamburg hotel's invoices): "MADISON Hotel GmbH" shares its visual row with the
+    register court and the bank in the footer's columns, so no row matched "madisonhotel.de" and the bare site
+    name, or a misread logo line, became the vendor."""
+    doc, probs = make_document(
+        [
+            (40, [("HAMBURG", 50, "B-vendor_name")]),
+            (700, [("MADISON", 50, None), ("Hotel", 100, None), ("GmbH", 135, None)]),
+            (700, [("AG", 250, None), ("Hamburg", 270, None), ("HRB", 320, None), ("47881", 345, None)]),
+            (700, [("Hamburger", 420, None), ("Sparkasse", 480, None)]),
+            (712, [("info@madisonhotel.de", 50, None)]),
+        ],
+        confidence=0.4,
+    )
+    assert vendor_of(doc, probs) == "MADISON Hotel GmbH"

@@ -260,8 +260,13 @@ def vendor_from_web_address(
     if matching:
         chosen = max(matching, key=lambda s: s.confidence)
     else:
-        first_page = min((w.page for w in tagged), default=1)
-        for row in page_rows([w for w in tagged if w.page == first_page]):  # top to bottom
+        first_page = [w for w in tagged if w.page == min((w.page for w in tagged), default=1)]
+        lines: dict[int, list[TaggedWord]] = {}
+        for w in first_page:
+            lines.setdefault(w.line, []).append(w)
+        # visual rows top to bottom, then the page's own lines: a footer's columns ("MADISON Hotel GmbH" beside
+        # a register court and a bank) make one visual row too long to match, while its line names the company
+        for row in [*page_rows(first_page), *(lines[k] for k in sorted(lines))]:
             words = [w for w in row if not _HOST.search(w.word.text)]
             if words and _matches(" ".join(w.word.text for w in words), names):
                 chosen = labelled_span("vendor_name", words, labels)
