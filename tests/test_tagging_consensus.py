@@ -8,7 +8,7 @@ import numpy as np
 
 from invoicer.document import Document, Word
 from invoicer.tagging.consensus import name_key, web_names
-from invoicer.tagging.decoding import decode, tag_words
+from invoicer.tagging.decoding import decode, plausible, tag_words
 from invoicer.tagging.labels import LABELS
 from tests.test_tagging_decoding import make_document
 
@@ -76,11 +76,11 @@ def test_an_unsure_vendor_gives_way_to_the_name_of_a_printed_web_address() -> No
     )  # fmt: skip
     assert vendor_of(doc, probs) == "Walgreens"
     sure, sure_probs = make_document(
-        [(40, [("MARKET", 50, "B-vendor_name"), ("ST", 100, "I-vendor_name")]),
+        [(40, [("MARKET", 50, "B-vendor_name"), ("HALL", 100, "I-vendor_name")]),
          (400, [("visit", 160, None), ("Walgreens.com.", 200, None)])],
         confidence=0.9,
     )  # fmt: skip
-    assert vendor_of(sure, sure_probs) == "MARKET ST"
+    assert vendor_of(sure, sure_probs) == "MARKET HALL"
 
 
 def test_an_ocr_misreading_of_the_vendor_takes_the_spelling_printed_twice_elsewhere() -> None:
@@ -145,3 +145,17 @@ def test_a_footer_line_that_matches_the_web_address_is_found_though_its_row_hold
         confidence=0.4,
     )
     assert vendor_of(doc, probs) == "MADISON Hotel GmbH"
+
+
+def test_a_street_is_no_vendor_name_and_the_web_address_names_the_vendor() -> None:
+    """Regression (yardstick, a San Francisco Walgreens): the logo was unreadable and the model, sure of itself,
+    tagged the address line "MARKET ST" as the vendor; "visit Walgreens.com" names it."""
+    doc, probs = make_document(
+        [(40, [("MARKET", 50, "B-vendor_name"), ("ST", 100, "I-vendor_name")]),
+         (400, [("visit", 160, None), ("Walgreens.com.", 200, None)])],
+        confidence=0.9,
+    )  # fmt: skip
+    assert vendor_of(doc, probs) == "Walgreens"
+    for name in ("Main Street Bakery", "Baker Street Ltd", "Hafenstraße"):
+        assert plausible("vendor_name", name), name  # a street in a name, a company, a glued street word
+    assert not plausible("vendor_name", "801 Market Street")

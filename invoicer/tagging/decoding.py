@@ -291,6 +291,19 @@ _OTHER_NUMBER_LABEL = re.compile(
 
 
 #: Words of a document's title or copy note, never a party's name on their own (folded).
+#: Last words of a street in an address line (folded): a party's name never ends in one.
+_STREET_ENDINGS = frozenset(
+    {"st", "street", "ave", "avenue", "blvd", "boulevard", "rd", "road", "ln", "lane", "hwy", "highway", "str",
+     "strasse", "straße", "allee", "gasse", "rue"}
+)  # fmt: skip
+
+
+def _has_legal_form(text: str) -> bool:
+    from invoicer.validate.normalize.evidence import has_legal_form
+
+    return has_legal_form(text)
+
+
 _TITLE_WORDS = frozenset(
     {"online", "ticket", "fahrkarte", "fahrschein", "einzelfahrschein", "tageskarte", "ice", "ic", "ec",
      "rechnung", "invoice", "receipt", "quittung", "beleg", "kassenbon", "bon", "kundenbeleg", "handlerbeleg",
@@ -341,7 +354,10 @@ def plausible(name: str, text: str) -> bool:
         return any(c.isdigit() for c in text)
     if name in ("vendor_name", "customer_name"):
         # a name has a word of two letters or more and is not a document's title ("ICE Fahrkarte", "(z.B.")
+        # nor a street ("MARKET ST", "801 Market Street": the address line under a logo the OCR could not read)
         words = re.findall(r"[^\W\d_]+", _fold(text))
+        if words and words[-1] in _STREET_ENDINGS and len(words) <= 4 and not _has_legal_form(text):
+            return False
         return any(len(w) >= 2 for w in words) and not all(w in _TITLE_WORDS for w in words)
     return any(c.isalpha() for c in text)
 
@@ -521,6 +537,8 @@ def choose_fields(tagged: Sequence[TaggedWord], spans: Sequence[Span], document:
             from invoicer.tagging.keywords import cut_at_label_line, whole_name_line
 
             span = whole_name_line(cut_at_label_line(span, by_page), by_page)
+            if not plausible(name, span.text):
+                continue  # widened to its whole line, a street ("MARKET" → "MARKET ST"): no vendor name here
         elif name == "vendor_address":
             from invoicer.tagging.keywords import finish_address_line, trim_address
 
