@@ -56,6 +56,7 @@ from invoicer.document import (
 )
 from invoicer.errors import AmbiguousValueError, InvoicerError, TaggingError
 from invoicer.tagging.labels import OUTSIDE, entity_type, is_begin
+from invoicer.validate.normalize.evidence import has_legal_form
 
 FALLBACK_MIN = 0.2
 #: A document-number keyword right before an invoice_number candidate adds this times its strength (0.1-0.3).
@@ -298,12 +299,6 @@ _STREET_ENDINGS = frozenset(
 )  # fmt: skip
 
 
-def _has_legal_form(text: str) -> bool:
-    from invoicer.validate.normalize.evidence import has_legal_form
-
-    return has_legal_form(text)
-
-
 _TITLE_WORDS = frozenset(
     {"online", "ticket", "fahrkarte", "fahrschein", "einzelfahrschein", "tageskarte", "ice", "ic", "ec",
      "rechnung", "invoice", "receipt", "quittung", "beleg", "kassenbon", "bon", "kundenbeleg", "handlerbeleg",
@@ -356,7 +351,7 @@ def plausible(name: str, text: str) -> bool:
         # a name has a word of two letters or more and is not a document's title ("ICE Fahrkarte", "(z.B.")
         # nor a street ("MARKET ST", "801 Market Street": the address line under a logo the OCR could not read)
         words = re.findall(r"[^\W\d_]+", _fold(text))
-        if words and words[-1] in _STREET_ENDINGS and len(words) <= 4 and not _has_legal_form(text):
+        if words and words[-1] in _STREET_ENDINGS and len(words) <= 4 and not has_legal_form(text):
             return False
         return any(len(w) >= 2 for w in words) and not all(w in _TITLE_WORDS for w in words)
     return any(c.isalpha() for c in text)
