@@ -68,19 +68,18 @@ def test_a_vendor_with_its_legal_form_is_kept_whatever_the_web_address() -> None
     assert vendor_of(doc, probs) == "DB Fernverkehr AG"
 
 
-def test_an_unsure_vendor_gives_way_to_the_name_of_a_printed_web_address() -> None:
-    doc, probs = make_document(
-        [(40, [("MARKET", 50, "B-vendor_name"), ("ST", 100, "I-vendor_name")]),
+def _walgreens_page(second_word: str, confidence: float) -> tuple[Document, list[np.ndarray]]:
+    """A receipt whose top line "MARKET <second_word>" the model tagged as the vendor, "visit Walgreens.com." below."""
+    return make_document(
+        [(40, [("MARKET", 50, "B-vendor_name"), (second_word, 100, "I-vendor_name")]),
          (400, [("online", 50, None), ("purchases,", 90, None), ("visit", 160, None), ("Walgreens.com.", 200, None)])],
-        confidence=0.4,
+        confidence=confidence,
     )  # fmt: skip
-    assert vendor_of(doc, probs) == "Walgreens"
-    sure, sure_probs = make_document(
-        [(40, [("MARKET", 50, "B-vendor_name"), ("HALL", 100, "I-vendor_name")]),
-         (400, [("visit", 160, None), ("Walgreens.com.", 200, None)])],
-        confidence=0.9,
-    )  # fmt: skip
-    assert vendor_of(sure, sure_probs) == "MARKET HALL"
+
+
+def test_an_unsure_vendor_gives_way_to_the_name_of_a_printed_web_address() -> None:
+    assert vendor_of(*_walgreens_page("ST", 0.4)) == "Walgreens"
+    assert vendor_of(*_walgreens_page("HALL", 0.9)) == "MARKET HALL"
 
 
 def test_an_ocr_misreading_of_the_vendor_takes_the_spelling_printed_twice_elsewhere() -> None:
@@ -150,12 +149,7 @@ def test_a_footer_line_that_matches_the_web_address_is_found_though_its_row_hold
 def test_a_street_is_no_vendor_name_and_the_web_address_names_the_vendor() -> None:
     """Regression (yardstick, a San Francisco Walgreens): the logo was unreadable and the model, sure of itself,
     tagged the address line "MARKET ST" as the vendor; "visit Walgreens.com" names it."""
-    doc, probs = make_document(
-        [(40, [("MARKET", 50, "B-vendor_name"), ("ST", 100, "I-vendor_name")]),
-         (400, [("visit", 160, None), ("Walgreens.com.", 200, None)])],
-        confidence=0.9,
-    )  # fmt: skip
-    assert vendor_of(doc, probs) == "Walgreens"
+    assert vendor_of(*_walgreens_page("ST", 0.9)) == "Walgreens"
     for name in ("Main Street Bakery", "Baker Street Ltd", "Hafenstraße"):
         assert plausible("vendor_name", name), name  # a street in a name, a company, a glued street word
     assert not plausible("vendor_name", "801 Market Street")

@@ -245,6 +245,7 @@ def main() -> None:
     recognizer = load_recognizer(args.model)
     report["model_load_seconds"] = round(time.perf_counter() - t0, 2)
     batching = LineBatching.parse(args.line_batching) if args.line_batching else DEFAULT_BATCHING
+    args.batching = batching  # end_to_end reads with the same batching
     report["line_batching"] = asdict(batching)
     recognizer.recognize(images[:8], batching=batching)  # warm-up
     t0 = time.perf_counter()
@@ -300,7 +301,7 @@ def end_to_end(args: argparse.Namespace, report: dict[str, Any]) -> None:
     """Detect + recognize timings on receipts and A4 scans (Tesseract beside), and a fresh process's peak memory."""
     from invoicer.datasets.sroie import sroie_receipts
     from invoicer.ocr.engines import TesseractEngine
-    from invoicer.ocr.trocr import DEFAULT_BATCHING, LineBatching, TrOcrEngine
+    from invoicer.ocr.trocr import TrOcrEngine
 
     receipts = []
     for k, receipt in enumerate(sroie_receipts("validation")):
@@ -308,8 +309,7 @@ def end_to_end(args: argparse.Namespace, report: dict[str, Any]) -> None:
             break
         receipts.append(receipt.load_image())
     invoices = invoice_scans(args.invoices)
-    batching = LineBatching.parse(args.line_batching) if args.line_batching else DEFAULT_BATCHING
-    engine = TrOcrEngine(model=args.model, detector=args.detector, batching=batching)
+    engine = TrOcrEngine(model=args.model, detector=args.detector, batching=args.batching)
     engine.setup()
     engine.read_pages([(receipts or invoices)[0]])  # warm-up
     tess = TesseractEngine(languages="eng")

@@ -91,9 +91,10 @@ class LineBatching:
     """How invoicer's line models batch line images (sorted by width, each batch padded white to its widest).
 
     A batch's widest line is at most ``spread`` × its narrowest + ``slack`` pixels. The model was trained on
-    batches of nearly equal widths; a line padded with much white is read past its end (a date goes on with
-    a time, a word is repeated). ``right_margin``: white pixels added after each line's ink (rounded up to the
-    encoder's patch width), like the margins training crops carry.
+    batches of nearly equal widths; a line padded with much white can be read past its end ("SECTION 17," →
+    "SECTION 17, 17, Z"), but tighter batches cost time and other readings (benchmarks/ocr/README.md).
+    ``right_margin``: white pixels added after each line's ink (rounded up to the encoder's patch width), like
+    the margins training crops carry.
     """
 
     spread: float = 2.0
@@ -258,7 +259,12 @@ class TrOcrRecognizer:
         return lines
 
 
-def width_groups(widths: Sequence[int], batch_size: int, spread: float = 2.0, slack: int = 64) -> list[tuple[int, int]]:
+def width_groups(
+    widths: Sequence[int],
+    batch_size: int,
+    spread: float = DEFAULT_BATCHING.spread,
+    slack: int = DEFAULT_BATCHING.slack,
+) -> list[tuple[int, int]]:
     """Split ascending ``widths`` into batches (start, stop) of at most ``batch_size`` lines whose widest line is at
     most ``spread`` × the narrowest + ``slack`` pixels: a batch is padded to its widest line and decodes until
     its longest text ends, so mixing short and long lines wastes both encoder columns and decoding steps."""

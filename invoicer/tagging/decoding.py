@@ -291,14 +291,13 @@ _OTHER_NUMBER_LABEL = re.compile(
 )
 
 
-#: Words of a document's title or copy note, never a party's name on their own (folded).
 #: Last words of a street in an address line (folded): a party's name never ends in one.
 _STREET_ENDINGS = frozenset(
     {"st", "street", "ave", "avenue", "blvd", "boulevard", "rd", "road", "ln", "lane", "hwy", "highway", "str",
      "strasse", "straße", "allee", "gasse", "rue"}
 )  # fmt: skip
 
-
+#: Words of a document's title or copy note, never a party's name on their own (folded).
 _TITLE_WORDS = frozenset(
     {"online", "ticket", "fahrkarte", "fahrschein", "einzelfahrschein", "tageskarte", "ice", "ic", "ec",
      "rechnung", "invoice", "receipt", "quittung", "beleg", "kassenbon", "bon", "kundenbeleg", "handlerbeleg",

@@ -449,6 +449,10 @@ def _tax_columns(vrows: list[list[TaggedWord]]) -> list[tuple[float, float, floa
     the words set close around it, on a table's heading row (other column headings on it, no money), not
     naming an amount including tax nor holding a number (a tax id)."""
     columns: list[tuple[float, float, float]] = []
+
+    def set_close(left: TaggedWord, right: TaggedWord) -> bool:  # one phrase of a heading: a gap under 1.5 heights
+        return right.word.bbox[0] - left.word.bbox[2] <= 1.5 * max(1.0, left.word.bbox[3] - left.word.bbox[1])
+
     for words in vrows:
         if any(_money(w.word.text) is not None for w in words):
             continue
@@ -457,21 +461,14 @@ def _tax_columns(vrows: list[list[TaggedWord]]) -> list[tuple[float, float, floa
             if not _TAX_WORD.search(_fold(words[k].word.text).replace(".", "")):
                 k += 1
                 continue
-            group = [words[k]]
-            while k - len(group) >= 0:  # words set close before it belong to the heading ("Betrag inkl. MwSt")
-                prev, first = words[k - len(group)].word.bbox, group[0].word.bbox
-                if first[0] - prev[2] > 1.5 * max(1.0, first[3] - first[1]):
-                    break
-                group.insert(0, words[k - len(group)])
-            while k + 1 < len(words):
-                last, nxt = group[-1].word.bbox, words[k + 1].word.bbox
-                if nxt[0] - last[2] > 1.5 * max(1.0, last[3] - last[1]):
-                    break
-                group.append(words[k + 1])
-                k += 1
-            k += 1
+            start, end = k, k  # the words set close around the tax word ("Betrag inkl. MwSt", "MwSt (D) 7%")
+            while start > 0 and set_close(words[start - 1], words[start]):
+                start -= 1
+            while end + 1 < len(words) and set_close(words[end], words[end + 1]):
+                end += 1
+            group, k = words[start : end + 1], end + 1
             text = _fold(" ".join(w.word.text for w in group)).replace(".", "")
-            others = _fold(" ".join(w.word.text for w in words if all(w is not g for g in group)))
+            others = _fold(" ".join(w.word.text for w in words[:start] + words[end + 1 :]))
             if (
                 not _WITH_TAX.search(text)
                 and not re.search(r"\d{4}", text)  # "VAT ID: GB534772977" is the vendor's id, not a heading

@@ -245,7 +245,7 @@ def vendor_block_lines(extraction: Extraction, size: int = VENDOR_BLOCK_LINES) -
     ]  # fmt: skip
     if not touched:
         return []
-    return [_clean(line.text) for line in lines[max(touched) + 1 : max(touched) + 1 + size]]
+    return [line.text for line in lines[max(touched) + 1 : max(touched) + 1 + size]]
 
 
 def decide_country(clues: Iterable[CountryClue], min_strength: int = 2) -> tuple[CountryClue | None, str]:
